@@ -1,0 +1,1001 @@
+package io.goloom.scheduler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The scheduler proper: Go's {@code schedt} state and the proc.go functions that act on it.
+ *
+ * <h2>Overview (read this first)</h2>
+ * A G is a virtual thread's {@code runContinuation} task, the only thing the JDK ever hands to {@code execute}.
+ * An M ({@link Machine}) is a carrier platform thread; a P ({@link Processor}) is the right to run Gs, with a
+ * 256-slot local run queue and a {@code runnext} slot ({@link LocalRunQueue}). There are GOMAXPROCS Ps, any
+ * number of Ms (capped at {@code maxThreads}), and one global run queue ({@link GlobalRunQueue}).
+ *
+ * <p>The path of a G:
+ * <ol>
+ *   <li>{@link #submit} ({@code execute}) decides the queue by who calls: a virtual thread running on one of our
+ *       Ms puts the G in that M's P's {@code runnext} ({@code newproc}/{@code ready}: the old runnext is kicked to
+ *       the ring tail); our M itself resubmitting a G that just yielded puts it on the global queue tail
+ *       ({@code Gosched}); anybody else (main, the JDK's timer and unblocker threads, pollers) puts it on the
+ *       global queue. Each then calls {@link #wakep} so an idle P gets a spinning M if none is spinning.</li>
+ *   <li>An M in {@link #schedule} asks {@link #findRunnable} for work, in Go's order: one G from the global queue
+ *       every 61st time slice; runnext, then the ring; a batch from the global queue; stealing half of another
+ *       P's ring (4 randomised passes, runnext only on the last); and, if all fail, it gives up its P and parks
+ *       ({@link #stopm}) after re-checking every source, so no submission is stranded.</li>
+ *   <li>{@link #executeG} mounts the G by running its continuation. While it runs, the M's control word says
+ *       IN_G, and {@link Sysmon} may take the P away ({@link #retake}) if the G hogs the carrier for 10 ms while
+ *       other work waits, or sits in a blocking call ({@link #entersyscall}) for a sysmon tick. When the
+ *       continuation returns (the virtual thread parked, yielded or ended), the M goes back to step 2; if its P
+ *       was taken it first tries to get an idle one, like {@code exitsyscall}.</li>
+ * </ol>
+ *
+ * <h2>No locks on the submission path</h2>
+ * Go guards the global queue and the idle lists with {@code sched.lock}. {@code execute} runs with the calling
+ * virtual thread pinned, so it must not block: the global queue and idle lists are lock-free here, and the
+ * decisions Go takes under the lock are re-expressed as store-then-load (Dekker) pairs on volatile/atomic
+ * variables. Each pair is commented where it is relied on; jcstress tests cover them.
+ */
+final class Sched {
+    /** Go's {@code forcePreemptNS}: the time slice. */
+    static final long TIME_SLICE_NANOS = 10_000_000L;
+    /** Go's {@code len(pp.runq)/2}: the most taken from the global queue at once. */
+    static final int GLOBAL_BATCH_MAX = LocalRunQueue.SIZE / 2;
+    /** Go's global-queue fairness tick. */
+    static final int FAIRNESS_TICK = 61;
+    /** Go's {@code stealTries}. */
+    static final int STEAL_TRIES = 4;
+
+    final String name;
+    final int maxThreads;
+    final GlobalRunQueue runq = new GlobalRunQueue();
+
+    /** Every P ever created (never shrinks, like Go's P structs) with the steal order over them. */
+    volatile ProcSet procs;
+    /** {@code gomaxprocs}: Ps with {@code id < gomaxprocs} are live, the rest retire. */
+    volatile int gomaxprocs;
+    private final ReentrantLock resizeLock = new ReentrantLock();
+
+    /** {@code sched.pidle}: LIFO of idle Ps, and {@code sched.npidle}. */
+    private final ConcurrentLinkedDeque<Processor> pidle = new ConcurrentLinkedDeque<>();
+    final AtomicInteger npidle = new AtomicInteger();
+    /** {@code sched.midle}: LIFO of idle Ms, and {@code sched.nmidle}. */
+    private final ConcurrentLinkedDeque<Machine> midle = new ConcurrentLinkedDeque<>();
+    final AtomicInteger nmidle = new AtomicInteger();
+    /** {@code sched.nmspinning}. */
+    final AtomicInteger nmspinning = new AtomicInteger();
+    /** {@code sched.needspinning}: a spinning M found work but no idle P; the next M to go idle spins instead. */
+    final AtomicInteger needspinning = new AtomicInteger();
+
+    /** {@code allm} (live Ms only) and the M id generator {@code sched.mnext}. */
+    final ConcurrentLinkedQueue<Machine> allm = new ConcurrentLinkedQueue<>();
+    final AtomicInteger mnext = new AtomicInteger();
+    final AtomicInteger mlive = new AtomicInteger();
+
+    final Sysmon sysmon;
+    volatile boolean closed;
+
+    // Counters that are not owned by one P.
+    final LongAdder handoffs = new LongAdder();
+    final LongAdder retakesHog = new LongAdder();
+    final LongAdder retakesSyscall = new LongAdder();
+    final LongAdder preemptRequests = new LongAdder();
+    final LongAdder yields = new LongAdder();
+    final LongAdder externalSubmits = new LongAdder();
+    final LongAdder localSubmits = new LongAdder();
+    final LongAdder threadLimitHits = new LongAdder();
+    final LongAdder sysmonWakeups = new LongAdder();
+    final LongAdder syscalls = new LongAdder();
+    final LongAdder exitsyscallSlow = new LongAdder();
+
+    /** Listener for JFR events and the like; never null. */
+    volatile SchedEvents events = SchedEvents.NONE;
+
+    Sched(String name, int procs, int maxThreads, long schedtraceMillis, boolean scheddetail) {
+        this.name = name;
+        this.maxThreads = maxThreads;
+        Processor[] all = new Processor[procs];
+        for (int i = 0; i < procs; i++) {
+            all[i] = new Processor(i);
+        }
+        this.procs = new ProcSet(all);
+        this.gomaxprocs = procs;
+        // Ps start idle, lowest id on top (Go's procresize pushes them the same way).
+        for (int i = procs - 1; i >= 0; i--) {
+            pidleput(all[i]);
+        }
+        this.sysmon = new Sysmon(this, schedtraceMillis, scheddetail);
+    }
+
+    /** Every P ever created, and the coprime strides for stealing over them ({@code randomOrder}). */
+    record ProcSet(Processor[] all, int[] coprimes) {
+        ProcSet(Processor[] all) {
+            this(all, coprimes(all.length));
+        }
+
+        private static int[] coprimes(int n) {
+            List<Integer> c = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                if (gcd(i, n) == 1) {
+                    c.add(i);
+                }
+            }
+            return c.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        private static int gcd(int a, int b) {
+            while (b != 0) {
+                int t = a % b;
+                a = b;
+                b = t;
+            }
+            return a;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Submission: execute(runContinuation)
+    // ------------------------------------------------------------------------------------------------------
+
+    /**
+     * {@code execute}: never blocks, never parks (the calling virtual thread is pinned). See the class comment
+     * for the choice of queue; it mirrors {@code newproc}/{@code ready} (runnext), {@code goschedImpl} (global
+     * tail) and {@code injectglist} (external wake-ups).
+     */
+    void submit(Runnable g) {
+        if (closed && rejectAfterClose(g)) {
+            throw new RejectedExecutionException("GoScheduler '" + name + "' is closed: it does not start new "
+                    + "virtual threads (threads that were already started still run to completion)");
+        }
+        Thread cur = Thread.currentThread();
+        boolean fromCarrier = !cur.isVirtual();
+        Thread carrier = fromCarrier ? cur : Loom.currentCarrierThread();
+        if (carrier instanceof Machine m && m.sched == this) {
+            long c = m.ctl();
+            int st = Machine.state(c);
+            // Take exclusive use of our P back from "running a G" for the length of the put; if sysmon retook
+            // the P meanwhile the CAS fails and this is an external submission like any other.
+            if ((st == Machine.IN_G || st == Machine.IN_SYSCALL) && m.casCtl(c, Machine.withState(c, Machine.SCHED))) {
+                Processor pp = m.p;
+                try {
+                    if (fromCarrier && g == m.curg && Loom.stateOf(g) == Loom.STATE_YIELDED) {
+                        // Thread.yield is Go's Gosched: to the global queue tail, behind everything else.
+                        yields.increment();
+                        runq.put(g);
+                    } else {
+                        // Start or wake-up by a G of ours (or a park that raced its own unpark): runnext, so it
+                        // runs next on this P and inherits the time slice.
+                        localSubmits.increment();
+                        if (pp.runq.put(g, true, runq)) {
+                            pp.spills++;
+                        }
+                    }
+                } finally {
+                    m.setCtl(c);
+                }
+                wakep();
+                return;
+            }
+        }
+        externalSubmits.increment();
+        runq.put(g);
+        wakep();
+    }
+
+    /** After close: starts of new virtual threads (and plain tasks) are refused, continuations never are. */
+    private static boolean rejectAfterClose(Runnable g) {
+        int state = Loom.stateOf(g);
+        return state == Loom.STATE_STARTED || state < 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Spinning Ms and wake-ups
+    // ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Mirrors {@code wakep}: if nobody is spinning, start one spinning M on an idle P. At most one new spinner at a
+     * time; the last spinner to find work calls this again ({@link #resetspinning}), which ramps up parallelism
+     * one M at a time. Callers publish their work before calling (the Dekker pair with a spinning M that
+     * decrements {@code nmspinning} and then re-checks every queue).
+     */
+    void wakep() {
+        if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
+            return;
+        }
+        Processor pp = pidlegetSpinning();
+        if (pp == null) {
+            nmspinning.decrementAndGet();
+            return;
+        }
+        startm(pp, true);
+    }
+
+    /** Mirrors {@code becomeSpinning}. */
+    void becomeSpinning(Machine m) {
+        m.spinning = true;
+        nmspinning.incrementAndGet();
+        needspinning.set(0);
+    }
+
+    /** Mirrors {@code resetspinning}: a spinning M found work; start a replacement spinner if it was the last. */
+    private void resetspinning(Machine m) {
+        m.spinning = false;
+        nmspinning.decrementAndGet();
+        wakep();
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Idle Ps and Ms
+    // ------------------------------------------------------------------------------------------------------
+
+    /** Mirrors {@code pidleput}. The P's queue must be empty (or the caller hands its work on first). */
+    void pidleput(Processor pp) {
+        pp.setStatus(Processor.IDLE);
+        npidle.incrementAndGet();
+        pidle.offerFirst(pp);
+    }
+
+    /** Mirrors {@code pidleget}; a P retired by a GOMAXPROCS shrink is dropped on the way. */
+    Processor pidleget() {
+        for (;;) {
+            Processor pp = pidle.pollFirst();
+            if (pp == null) {
+                return null;
+            }
+            npidle.decrementAndGet();
+            if (pp.id >= gomaxprocs) {
+                retire(pp);
+                continue;
+            }
+            pp.setStatus(Processor.RUNNING);
+            return pp;
+        }
+    }
+
+    /**
+     * Mirrors {@code pidlegetSpinning}: like {@link #pidleget}, but if there is no idle P, raise
+     * {@code needspinning} so the next M about to drop its P spins instead. Go does both under
+     * {@code sched.lock}; lock-free, we raise the flag and then look once more. An M dropping its P pushes the
+     * P and then reads the flag, so either it sees the flag or our second look sees its P.
+     */
+    Processor pidlegetSpinning() {
+        Processor pp = pidleget();
+        if (pp == null) {
+            needspinning.set(1);
+            pp = pidleget();
+        }
+        return pp;
+    }
+
+    /**
+     * Mirrors {@code startm}: give {@code pp} to an idle M (LIFO) or a new one. Never blocks: it may be called
+     * from {@code execute} on a pinned virtual thread.
+     */
+    void startm(Processor pp, boolean spinning) {
+        Machine nmp = midle.pollFirst();
+        if (nmp != null) {
+            nmidle.decrementAndGet();
+            nmp.spinning = spinning;
+            nmp.nextp = pp; // volatile: publishes spinning too
+            LockSupport.unpark(nmp);
+            return;
+        }
+        newm(pp, spinning);
+    }
+
+    /** Mirrors {@code mput}: an M joins the idle list (LIFO). */
+    void mput(Machine m) {
+        nmidle.incrementAndGet();
+        midle.offerFirst(m);
+    }
+
+    /** Mirrors {@code newm}; at the thread cap the P goes back idle (Go would abort the process here). */
+    private void newm(Processor pp, boolean spinning) {
+        if (mlive.incrementAndGet() > maxThreads) {
+            mlive.decrementAndGet();
+            threadLimitHits.increment();
+            if (spinning) {
+                nmspinning.decrementAndGet();
+            }
+            pidleput(pp);
+            return;
+        }
+        Machine m = new Machine(this, mnext.getAndIncrement(), pp, spinning);
+        allm.add(m);
+        events.machineCreated(m);
+        sysmon.ensureStarted();
+        m.start();
+    }
+
+    /**
+     * Mirrors {@code stopm}: park this M on the idle list until {@code startm} hands it a P. Returns false if the
+     * M should exit instead (the scheduler is closed: carriers are not kept once there is nothing to do).
+     */
+    private boolean stopm(Machine m) {
+        if (closed) {
+            return false;
+        }
+        m.idle = true;
+        mput(m);
+        // close() drains the idle list after setting closed; if it ran before our push, take ourselves off.
+        if (closed && midle.remove(m)) {
+            nmidle.decrementAndGet();
+            m.idle = false;
+            return false;
+        }
+        events.machineParked(m);
+        Processor pp;
+        while ((pp = m.nextp) == null) {
+            if (m.exitRequested) {
+                m.idle = false;
+                return false;
+            }
+            LockSupport.park(this);
+        }
+        m.nextp = null;
+        m.idle = false;
+        acquirep(m, pp);
+        return true;
+    }
+
+    /** Mirrors {@code acquirep}/{@code wirep}. */
+    void acquirep(Machine m, Processor pp) {
+        m.p = pp;
+        pp.m = m;
+        pp.setStatus(Processor.RUNNING);
+        sysmon.wakeIfSleeping();
+    }
+
+    /** Mirrors {@code releasep}. */
+    private Processor releasep(Machine m) {
+        Processor pp = m.p;
+        pp.m = null;
+        m.p = null;
+        return pp;
+    }
+
+    /**
+     * Mirrors {@code handoffp}: find an owner for a P whose M lost it (sysmon's retake). Called by the transient
+     * owner, never with the P attached to an M.
+     */
+    void handoffp(Processor pp) {
+        handoffs.increment();
+        if (pp.id >= gomaxprocs) {
+            destroyP(pp);
+            return;
+        }
+        // Work to do: start an M on it.
+        if (!pp.runq.isEmpty() || !runq.isEmpty()) {
+            startm(pp, false);
+            return;
+        }
+        // No one is looking for work: become the spinner.
+        if (nmspinning.get() + npidle.get() == 0 && nmspinning.compareAndSet(0, 1)) {
+            needspinning.set(0);
+            startm(pp, true);
+            return;
+        }
+        pidleput(pp);
+        // Go decides under sched.lock; here: publish the idle P, then look at the global queue once more.
+        if (!runq.isEmpty()) {
+            wakep();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // The M loop
+    // ------------------------------------------------------------------------------------------------------
+
+    /** Body of every M (Go's {@code mstart} then {@code schedule}, forever). */
+    void mstart(Machine m) {
+        try {
+            Processor pp = m.nextp;
+            m.nextp = null;
+            acquirep(m, pp);
+            schedule(m);
+        } catch (Throwable t) {
+            // An M must never die silently with a P: report, and hand the P on.
+            System.err.println("goloom: " + m.getName() + " failed: " + t);
+            t.printStackTrace();
+            if (m.spinning) {
+                m.spinning = false;
+                nmspinning.decrementAndGet();
+            }
+            if (m.p != null) {
+                handoffp(releasep(m));
+            }
+        } finally {
+            allm.remove(m);
+            mlive.decrementAndGet();
+        }
+    }
+
+    /** Mirrors {@code schedule}: one scheduling round after another until the M is told to exit. */
+    private void schedule(Machine m) {
+        for (;;) {
+            Runnable g = findRunnable(m);
+            if (g == null) {
+                return;
+            }
+            if (m.spinning) {
+                resetspinning(m);
+            }
+            executeG(m, g);
+        }
+    }
+
+    /**
+     * Mirrors {@code execute(gp, inheritTime)}: mount the G. A new time slice bumps {@code schedtick}; a G from
+     * runnext inherits the current one.
+     */
+    private void executeG(Machine m, Runnable g) {
+        Processor pp = m.p;
+        if (!m.inheritTime) {
+            pp.schedtick++;
+            pp.preempt = false;
+        }
+        long c = m.ctl();
+        long running = ((c >>> 2) + 1) << 2 | Machine.IN_G;
+        m.curg = g;
+        m.setCtl(running);
+        try {
+            g.run();
+        } catch (Throwable t) {
+            // runContinuation does not throw; if it ever does, the virtual thread's own handler saw it already.
+            System.err.println("goloom: continuation threw on " + m.getName() + ": " + t);
+        }
+        m.curg = null;
+        for (;;) {
+            long now = m.ctl();
+            if (Machine.state(now) == Machine.RETAKEN) {
+                // sysmon handed our P to another M while the G ran: exitsyscall's slow path.
+                m.p = null;
+                m.setCtl(Machine.withState(now, Machine.SCHED));
+                return;
+            }
+            if (m.casCtl(now, Machine.withState(now, Machine.SCHED))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Mirrors {@code findRunnable}: returns the next G to run with {@code m.inheritTime} set, blocking (parking
+     * the M) until there is one. Returns null only when the M should exit.
+     */
+    private Runnable findRunnable(Machine m) {
+        for (;;) {
+            if (m.p == null) {
+                // Lost our P (retake) or just woke without one: take an idle P or park.
+                Processor pp = pidleget();
+                if (pp != null) {
+                    acquirep(m, pp);
+                } else if (!stopm(m)) {
+                    return null;
+                }
+                continue;
+            }
+            Processor pp = m.p;
+            if (pp.id >= gomaxprocs) {
+                // GOMAXPROCS shrank below this P: move its work to the global queue and retire it (p.destroy).
+                releasep(m);
+                destroyP(pp);
+                continue;
+            }
+            Runnable g;
+            // Fairness: every 61st slice, one G from the global queue first, so two Gs that keep waking each
+            // other through runnext cannot starve it.
+            if (pp.schedtick % FAIRNESS_TICK == 0 && !runq.isEmpty()) {
+                g = runq.poll();
+                if (g != null) {
+                    pp.fairTakes++;
+                    m.inheritTime = false;
+                    return g;
+                }
+            }
+            // Local: runnext (inherits the slice) unless the slice is used up, then the ring.
+            g = runqget(m, pp);
+            if (g != null) {
+                return g;
+            }
+            // Global: a batch of Go's size into our (empty) ring.
+            if (!runq.isEmpty()) {
+                g = runq.pollBatch(GLOBAL_BATCH_MAX, gomaxprocs, pp.runq);
+                if (g != null) {
+                    pp.globalTakes++;
+                    m.inheritTime = false;
+                    return g;
+                }
+            }
+            // Steal, if we may spin: spinners are capped at half the busy Ps.
+            if (m.spinning || 2 * nmspinning.get() < gomaxprocs - npidle.get()) {
+                if (!m.spinning) {
+                    becomeSpinning(m);
+                }
+                g = stealWork(pp);
+                if (g != null) {
+                    m.inheritTime = false;
+                    return g;
+                }
+            }
+            // Give up the P. Last look at the global queue first (Go does this under sched.lock).
+            if (!runq.isEmpty()) {
+                g = runq.pollBatch(GLOBAL_BATCH_MAX, gomaxprocs, pp.runq);
+                if (g != null) {
+                    pp.globalTakes++;
+                    m.inheritTime = false;
+                    return g;
+                }
+            }
+            if (dropP(m) != null) {
+                continue;
+            }
+            if (!stopm(m)) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The end of {@code findRunnable}: the M found nothing and gives up its P. Returns the P it holds again if it
+     * must keep looking (it is then spinning), or null if it should park ({@code stopm}).
+     *
+     * <p>Two lost-wake-up races are closed here, each by a store-then-load pair (Go closes them under
+     * {@code sched.lock}):
+     * <ul>
+     *   <li>{@code needspinning}: a {@code wakep} found no idle P. We push our P and then read the flag; it sets the
+     *       flag and then looks for an idle P again. Either it finds our P or we see the flag.</li>
+     *   <li>The "delicate dance": a spinning M must stop counting itself as spinning BEFORE re-checking every
+     *       source, because a submitter publishes its work and then skips {@code wakep} if it sees a spinner.</li>
+     * </ul>
+     */
+    Processor dropP(Machine m) {
+        Processor pp = releasep(m);
+        pidleput(pp);
+        if (!m.spinning && needspinning.get() == 1) {
+            Processor pp2 = pidleget();
+            if (pp2 != null) {
+                acquirep(m, pp2);
+                becomeSpinning(m);
+                return pp2;
+            }
+        }
+        if (m.spinning) {
+            m.spinning = false;
+            nmspinning.decrementAndGet();
+            Processor pp2 = null;
+            if (!runq.isEmpty()) {
+                pp2 = pidlegetSpinning();
+            }
+            if (pp2 == null) {
+                pp2 = checkRunqsNoP();
+            }
+            if (pp2 != null) {
+                acquirep(m, pp2);
+                becomeSpinning(m);
+                return pp2;
+            }
+        }
+        return null;
+    }
+
+    /** Mirrors {@code runqget}, plus the cooperative form of Go's time-slice preemption. */
+    private Runnable runqget(Machine m, Processor pp) {
+        if (pp.runq.peekRunnext() != null) {
+            if (pp.preempt) {
+                // The slice this runnext would inherit has run 10 ms: Go would preempt the running G to the global
+                // queue. We cannot preempt a virtual thread, so the one about to inherit the slice goes there.
+                Runnable kicked = pp.runq.takeRunnext();
+                if (kicked != null) {
+                    pp.runnextPreempts++;
+                    runq.put(kicked);
+                    wakep();
+                }
+            } else {
+                Runnable g = pp.runq.takeRunnext();
+                if (g != null) {
+                    m.inheritTime = true;
+                    return g;
+                }
+            }
+        }
+        Runnable g = pp.runq.poll();
+        if (g != null) {
+            m.inheritTime = false;
+        }
+        return g;
+    }
+
+    /**
+     * Mirrors {@code stealWork}: four passes over the Ps in a random coprime order; take half of a busy P's ring,
+     * and its runnext only on the last pass.
+     */
+    private Runnable stealWork(Processor pp) {
+        ProcSet set = procs;
+        Processor[] all = set.all();
+        int n = all.length;
+        int[] coprimes = set.coprimes();
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < STEAL_TRIES; i++) {
+            boolean lastPass = i == STEAL_TRIES - 1;
+            int r = rnd.nextInt() & Integer.MAX_VALUE;
+            int pos = r % n;
+            int inc = coprimes[(r / n) % coprimes.length];
+            for (int k = 0; k < n; k++, pos = (pos + inc) % n) {
+                Processor p2 = all[pos];
+                if (p2 == pp || p2.status() != Processor.RUNNING) {
+                    continue; // never steal from idle Ps
+                }
+                Machine vm = p2.m;
+                boolean victimRunning = vm != null && Machine.state(vm.ctl()) == Machine.IN_G;
+                Runnable g = pp.runq.stealFrom(p2.runq, lastPass, victimRunning);
+                if (g != null) {
+                    pp.steals++;
+                    pp.stolenGs += pp.runq.lastStealCount;
+                    events.stolen(pp, p2, pp.runq.lastStealCount);
+                    return g;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Mirrors {@code checkRunqsNoP}: a busy P with queued work means we should get a P back and go steal. */
+    private Processor checkRunqsNoP() {
+        for (Processor p2 : procs.all()) {
+            if (p2.status() == Processor.RUNNING && !p2.runq.isEmpty()) {
+                return pidlegetSpinning();
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // GOMAXPROCS
+    // ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Mirrors {@code runtime.GOMAXPROCS(n)} + {@code procresize}, without stopping the world (a virtual thread
+     * cannot be stopped): growing adds idle Ps and wakes an M; shrinking retires each P above {@code n} at its
+     * owner's next scheduling point (or at once if it is idle), moving its queue to the global head.
+     */
+    int setMaxProcs(int n) {
+        resizeLock.lock();
+        try {
+            int old = gomaxprocs;
+            if (n == old) {
+                return old;
+            }
+            if (n > old) {
+                ProcSet set = procs;
+                Processor[] all = set.all();
+                int existing = all.length;
+                if (n > existing) {
+                    Processor[] grown = java.util.Arrays.copyOf(all, n);
+                    for (int i = existing; i < n; i++) {
+                        grown[i] = new Processor(i);
+                        grown[i].setStatus(Processor.DEAD);
+                    }
+                    procs = new ProcSet(grown);
+                    all = grown;
+                }
+                // Dekker with retire(): we publish the new gomaxprocs, then revive; retire marks DEAD, then
+                // re-reads gomaxprocs. The CAS makes sure exactly one side revives a P.
+                gomaxprocs = n;
+                for (int i = 0; i < n; i++) {
+                    if (all[i].casStatus(Processor.DEAD, Processor.IDLE)) {
+                        pidleput(all[i]);
+                    }
+                }
+                wakep();
+            } else {
+                gomaxprocs = n;
+                for (Processor p : procs.all()) {
+                    if (p.id >= n && p.status() == Processor.IDLE && pidle.remove(p)) {
+                        npidle.decrementAndGet();
+                        retire(p);
+                    }
+                }
+                // Ps above n that are running retire themselves at their owner's next scheduling point; sysmon
+                // hands them off at once if their M is stuck in a long G while they hold queued work.
+            }
+            return old;
+        } finally {
+            resizeLock.unlock();
+        }
+    }
+
+    /** Mirrors {@code p.destroy}: the queue goes to the global head in its order (runnext first), then DEAD. */
+    private void destroyP(Processor pp) {
+        Runnable[] drained = new Runnable[LocalRunQueue.SIZE + 1];
+        int k = pp.runq.drain(drained);
+        for (int i = k - 1; i >= 0; i--) {
+            runq.putHead(drained[i]);
+        }
+        retire(pp);
+        if (k > 0) {
+            wakep();
+        }
+    }
+
+    /** Marks an empty P dead, unless GOMAXPROCS grew back over it meanwhile (then it goes idle instead). */
+    private void retire(Processor pp) {
+        pp.m = null;
+        pp.setStatus(Processor.DEAD);
+        if (pp.id < gomaxprocs && pp.casStatus(Processor.DEAD, Processor.IDLE)) {
+            pidleput(pp);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // System calls (Blocker.begin/end under the agent)
+    // ------------------------------------------------------------------------------------------------------
+
+    /** The M the current virtual thread is mounted on, if it is one of ours; else null. */
+    private Machine mountedMachine() {
+        Thread cur = Thread.currentThread();
+        if (!cur.isVirtual()) {
+            return null;
+        }
+        return Loom.currentCarrierThread() instanceof Machine m && m.sched == this ? m : null;
+    }
+
+    /**
+     * Mirrors {@code entersyscall}: the mounted virtual thread is about to block its carrier. The P stays with
+     * the M, but sysmon may now retake it after one tick (Go's syscall rule) instead of after 10 ms.
+     *
+     * @return true if the syscall state was entered (pass it to {@link #exitsyscall})
+     */
+    boolean entersyscall() {
+        Machine m = mountedMachine();
+        if (m == null) {
+            return false;
+        }
+        long c = m.ctl();
+        if (Machine.state(c) != Machine.IN_G || !m.casCtl(c, Machine.withState(c, Machine.IN_SYSCALL))) {
+            return false;
+        }
+        syscalls.increment();
+        sysmon.wakeIfSleeping();
+        return true;
+    }
+
+    /**
+     * Mirrors {@code exitsyscall}: keep our P if sysmon did not take it; else take an idle P; else (Go's
+     * {@code exitsyscallNoP}) yield, which puts this virtual thread on the global queue, and the M goes idle.
+     */
+    void exitsyscall() {
+        Machine m = mountedMachine();
+        if (m == null) {
+            return;
+        }
+        long c = m.ctl();
+        if (Machine.state(c) == Machine.IN_SYSCALL && m.casCtl(c, Machine.withState(c, Machine.IN_G))) {
+            Processor pp = m.p;
+            if (pp != null) {
+                pp.syscalltick++;
+            }
+            return;
+        }
+        if (Machine.state(c) != Machine.RETAKEN) {
+            return;
+        }
+        exitsyscallSlow.increment();
+        Processor pp = pidleget();
+        if (pp != null) {
+            acquirep(m, pp);
+            m.setCtl(Machine.withState(c, Machine.IN_G));
+            return;
+        }
+        // No P: let the virtual thread queue up globally; the M, once the continuation returns, sees RETAKEN.
+        Thread.yield();
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // sysmon's retake
+    // ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Mirrors {@code retake}. For each running P:
+     * <ul>
+     *   <li>time slice: if its {@code schedtick} has not moved for 10 ms, request preemption (honoured at the next
+     *       scheduling decision by not letting runnext inherit the slice);</li>
+     *   <li>hog: if its M has been mounted on the same G for 10 ms while work waits (in this P's queue or the
+     *       global one), take the P and hand it to another M, so a CPU hog, a carrier blocked in file I/O or JNI,
+     *       or a pinned lock cannot starve the rest;</li>
+     *   <li>syscall: if the G is inside a blocking call for a sysmon tick, take the P (Go's rule: unless the P has
+     *       nothing queued, someone is idle or spinning anyway, and it has been less than 10 ms).</li>
+     * </ul>
+     * A P above GOMAXPROCS with queued work is handed off at once so the shrink loses no time.
+     *
+     * @return how many Ps were taken
+     */
+    int retake(long now) {
+        int n = 0;
+        int maxprocs = gomaxprocs;
+        for (Processor pp : procs.all()) {
+            if (pp.status() != Processor.RUNNING) {
+                continue;
+            }
+            Machine m = pp.m;
+            if (m == null) {
+                continue;
+            }
+            int tick = pp.schedtick;
+            if (tick != pp.sysmonSchedtick) {
+                pp.sysmonSchedtick = tick;
+                pp.sysmonSchedwhen = now;
+            } else if (now - pp.sysmonSchedwhen >= TIME_SLICE_NANOS && !pp.preempt) {
+                pp.preempt = true;
+                preemptRequests.increment();
+            }
+            long c = m.ctl();
+            int st = Machine.state(c);
+            if (st != Machine.IN_G && st != Machine.IN_SYSCALL) {
+                continue;
+            }
+            if (c != pp.sysmonCtl || m != pp.sysmonM) {
+                pp.sysmonCtl = c; // first sighting of this mount (or of this syscall)
+                pp.sysmonReportedLong = false;
+                pp.sysmonM = m;
+                pp.sysmonCtlwhen = now;
+            }
+            long ran = now - pp.sysmonCtlwhen;
+            if (st == Machine.IN_G && ran >= TIME_SLICE_NANOS && !pp.sysmonReportedLong) {
+                pp.sysmonReportedLong = true;
+                events.longRunning(m, m.curg, ran);
+            }
+            boolean take;
+            String why;
+            if (pp.id >= maxprocs) {
+                take = !pp.runq.isEmpty();
+                why = "gomaxprocs";
+            } else if (st == Machine.IN_SYSCALL) {
+                // Go: retake once the same syscall was seen on two ticks, unless nothing is queued here, someone
+                // is idle or spinning anyway, and it has been under 10 ms.
+                take = ran > 0 && !(pp.runq.isEmpty() && nmspinning.get() + npidle.get() > 0
+                        && ran < TIME_SLICE_NANOS);
+                why = "syscall";
+            } else {
+                take = ran >= TIME_SLICE_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty());
+                why = "hog";
+            }
+            if (!take || mlive.get() >= maxThreads && nmidle.get() == 0) {
+                continue;
+            }
+            if (!m.casCtl(c, Machine.withState(c, Machine.RETAKEN))) {
+                continue; // the G unmounted or moved on meanwhile
+            }
+            // m is frozen now (its CAS back to SCHED fails), so m.p is stable; it is pp unless m moved to another P
+            // between our reads of pp.m and m.ctl, and then it is that P we took.
+            Processor taken = m.p;
+            // The P is ours (transiently) now: the old M will not touch it again.
+            taken.m = null;
+            taken.syscalltick++;
+            if (st == Machine.IN_SYSCALL) {
+                retakesSyscall.increment();
+            } else {
+                retakesHog.increment();
+            }
+            events.retaken(taken, m, why, ran);
+            handoffp(taken);
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Not in Go: sysmon's safety net. If work has waited in the global queue across two sysmon ticks while a P
+     * is idle and nobody spins, start a spinner. The protocol above should never need it; the counter shows
+     * whether it ever did.
+     */
+    void rescueIfStranded() {
+        if (looksStranded()) {
+            sysmonWakeups.increment();
+            wakep();
+        }
+    }
+
+    boolean looksStranded() {
+        return !runq.isEmpty() && npidle.get() > 0 && nmspinning.get() == 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Shutdown
+    // ------------------------------------------------------------------------------------------------------
+
+    /** Stop starting new threads; Ms with nothing to do exit from now on instead of idling. */
+    void close() {
+        closed = true;
+        Machine m;
+        while ((m = midle.pollFirst()) != null) {
+            nmidle.decrementAndGet();
+            m.exitRequested = true;
+            LockSupport.unpark(m);
+        }
+        sysmon.wakeIfSleeping();
+    }
+
+    /** True when closed and no carrier (and no sysmon) is alive. */
+    boolean isTerminated() {
+        return closed && mlive.get() == 0 && !sysmon.isAlive();
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Observation
+    // ------------------------------------------------------------------------------------------------------
+
+    int threads() {
+        return mlive.get() + (sysmon.isAlive() ? 1 : 0);
+    }
+
+    /**
+     * Mirrors {@code schedtrace}: the line Go 1.21-1.25 prints for {@code GODEBUG=schedtrace=X}, or with
+     * {@code detailed} ({@code scheddetail=1}) the P and M lines and one line per mounted virtual thread.
+     */
+    String schedtrace(boolean detailed, long sinceMillis) {
+        StringBuilder sb = new StringBuilder(256);
+        int maxprocs = gomaxprocs;
+        sb.append("SCHED ").append(sinceMillis).append("ms: gomaxprocs=").append(maxprocs)
+                .append(" idleprocs=").append(Math.max(0, npidle.get()))
+                .append(" threads=").append(threads())
+                .append(" spinningthreads=").append(Math.max(0, nmspinning.get()))
+                .append(" needspinning=").append(needspinning.get())
+                .append(" idlethreads=").append(Math.max(0, nmidle.get()))
+                .append(" runqueue=").append(runq.size());
+        Processor[] all = procs.all();
+        if (!detailed) {
+            sb.append(" [");
+            for (int i = 0; i < maxprocs && i < all.length; i++) {
+                if (i > 0) {
+                    sb.append(' ');
+                }
+                sb.append(all[i].runq.size());
+            }
+            return sb.append(']').toString();
+        }
+        sb.append(" gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=").append(sysmon.sleeping);
+        for (Processor pp : all) {
+            if (pp.id >= maxprocs && pp.status() == Processor.DEAD) {
+                continue;
+            }
+            Machine m = pp.m;
+            sb.append("\n  P").append(pp.id).append(": status=").append(pp.status())
+                    .append(" schedtick=").append(pp.schedtick)
+                    .append(" syscalltick=").append(pp.syscalltick)
+                    .append(" m=").append(m == null ? "nil" : Integer.toString(m.mid))
+                    .append(" runqsize=").append(pp.runq.size())
+                    .append(" gfreecnt=0 timerslen=0");
+        }
+        List<Machine> ms = new ArrayList<>(allm);
+        java.util.Collections.reverse(ms); // Go walks allm newest first
+        StringBuilder gs = new StringBuilder();
+        for (Machine m : ms) {
+            long c = m.ctl();
+            int st = Machine.state(c);
+            Runnable g = m.curg;
+            Thread vt = g == null ? null : Loom.threadOf(g);
+            Processor pp = st == Machine.RETAKEN ? null : m.p;
+            sb.append("\n  M").append(m.mid).append(": p=").append(pp == null ? "nil" : Integer.toString(pp.id))
+                    .append(" curg=").append(vt == null ? "nil" : Long.toString(vt.threadId()))
+                    .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0")
+                    .append(" spinning=").append(m.spinning)
+                    .append(" blocked=").append(m.idle)
+                    .append(" lockedg=nil");
+            if (vt != null) {
+                gs.append("\n  G").append(vt.threadId()).append(": status=")
+                        .append(st == Machine.IN_SYSCALL ? 3 : 2).append("() m=").append(m.mid)
+                        .append(" lockedm=nil name=\"").append(vt.getName()).append('"');
+            }
+        }
+        return sb.append(gs).toString();
+    }
+}
