@@ -47,13 +47,15 @@ final class Processor {
     /** Owner: {@code p.schedtick}, incremented only when a new time slice starts. Read racily by sysmon. */
     volatile int schedtick;
     /**
-     * Set by sysmon when the current time slice has run for 10 ms ({@code preemptone}); honoured by the owner at
-     * its next scheduling decision by not letting {@code runnext} inherit the slice. Cleared when a slice starts.
+     * Sysmon's preemption request ({@code preemptone}): the {@code schedtick} of a time slice that has run for
+     * 10 ms. The owner honours it at its next scheduling decision, by not letting {@code runnext} inherit that
+     * slice, only while {@code schedtick} still equals it: a request that arrives after a new slice began is
+     * void by construction (sysmon read the tick before the owner moved it).
      */
-    volatile boolean preempt;
+    volatile int preemptTick = -1;
 
     // sysmon's last observation of this P (p.sysmontick); touched by the sysmon thread only.
-    int sysmonSchedtick;
+    int sysmonSchedtick = -1;
     long sysmonSchedwhen;
     long sysmonCtl;
     Machine sysmonM;

@@ -440,7 +440,6 @@ final class Sched {
         Processor pp = m.p;
         if (!m.inheritTime) {
             pp.schedtick++;
-            pp.preempt = false;
         }
         long c = m.ctl();
         long running = ((c >>> 2) + 1) << 2 | Machine.IN_G;
@@ -590,7 +589,7 @@ final class Sched {
     /** Mirrors {@code runqget}, plus the cooperative form of Go's time-slice preemption. */
     private Runnable runqget(Machine m, Processor pp) {
         if (pp.runq.peekRunnext() != null) {
-            if (pp.preempt) {
+            if (pp.preemptTick == pp.schedtick) {
                 // The slice this runnext would inherit has run 10 ms: Go would preempt the running G to the global
                 // queue. We cannot preempt a virtual thread, so the one about to inherit the slice goes there.
                 Runnable kicked = pp.runq.takeRunnext();
@@ -833,8 +832,8 @@ final class Sched {
             if (tick != pp.sysmonSchedtick) {
                 pp.sysmonSchedtick = tick;
                 pp.sysmonSchedwhen = now;
-            } else if (now - pp.sysmonSchedwhen >= TIME_SLICE_NANOS && !pp.preempt) {
-                pp.preempt = true;
+            } else if (now - pp.sysmonSchedwhen >= TIME_SLICE_NANOS && pp.preemptTick != tick) {
+                pp.preemptTick = tick;
                 preemptRequests.increment();
             }
             long c = m.ctl();
