@@ -111,10 +111,20 @@ final class Loom {
         }
     }
 
+    /**
+     * Constant handles for the submission path, where {@code execute} is called for every start and wake-up:
+     * a {@code static final} MethodHandle is inlined by the JIT (about the cost of {@code Thread.currentThread()}),
+     * one read from a record field is not. Initialised on first use, which comes after {@link #ensureAccess}.
+     */
+    private static final class Fast {
+        static final MethodHandle CURRENT_CARRIER = access().currentCarrier();
+        static final VarHandle STATE = access().vtState();
+    }
+
     /** The platform thread the current virtual thread is mounted on (the current thread if it is a platform one). */
     static Thread currentCarrierThread() {
         try {
-            return (Thread) access().currentCarrier().invokeExact();
+            return (Thread) Fast.CURRENT_CARRIER.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -136,7 +146,7 @@ final class Loom {
     /** {@code VirtualThread.state} of the task's thread, or -1 if the task is not a virtual thread's continuation. */
     static int stateOf(Runnable task) {
         Thread vt = threadOf(task);
-        return vt == null ? -1 : (int) access().vtState().getVolatile((Object) vt);
+        return vt == null ? -1 : (int) Fast.STATE.getVolatile((Object) vt);
     }
 
     /**
