@@ -40,27 +40,37 @@ public final class SchedulerTour {
     }
 
     private static void singlePOrder() throws InterruptedException {
-        try (GoScheduler one = GoScheduler.builder().maxProcs(1).name("one-p").build()) {
-            List<String> order = new ArrayList<>();
-            one.go(() -> {
-                List<Thread> ts = new ArrayList<>();
-                for (String n : List.of("A", "B", "C")) {
-                    ts.add(Thread.ofVirtual().start(() -> {
-                        synchronized (order) {
-                            order.add(n);
-                        }
-                    }));
-                }
-                for (Thread t : ts) {
-                    try {
-                        t.join();
-                    } catch (InterruptedException e) {
-                        return;
+        // A cold JVM can keep the parent mounted 10 ms while its children wait; sysmon then rightly hands the P
+        // to another carrier and the single-P order is gone. Such runs are shown as disturbed and repeated.
+        for (int attempt = 1; ; attempt++) {
+            try (GoScheduler one = GoScheduler.builder().maxProcs(1).name("one-p").build()) {
+                List<String> order = new ArrayList<>();
+                one.go(() -> {
+                    List<Thread> ts = new ArrayList<>();
+                    for (String n : List.of("A", "B", "C")) {
+                        ts.add(Thread.ofVirtual().start(() -> {
+                            synchronized (order) {
+                                order.add(n);
+                            }
+                        }));
                     }
+                    for (Thread t : ts) {
+                        try {
+                            t.join();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }).join(10_000);
+                long handoffs = one.stats().handoffs();
+                if (handoffs > 0 && attempt < 5) {
+                    System.out.println("   (attempt " + attempt + " disturbed by a sysmon hand-off: " + order + ")");
+                    continue;
                 }
-            }).join(10_000);
-            System.out.println("1. GOMAXPROCS=1, started A, B, C then blocked; they ran: " + order
-                    + "   (Go: C first from runnext, then A, B from the ring)");
+                System.out.println("1. GOMAXPROCS=1, started A, B, C then blocked; they ran: " + order
+                        + "   (Go: C first from runnext, then A, B from the ring)");
+                return;
+            }
         }
     }
 

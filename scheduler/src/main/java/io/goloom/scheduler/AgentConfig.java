@@ -91,7 +91,7 @@ final class AgentConfig {
         // Lowest precedence first; later sources overwrite.
         String maxprocsEnv = env.get("GOMAXPROCS");
         if (maxprocsEnv != null && !maxprocsEnv.isBlank()) {
-            values.put(Key.MAXPROCS, new Value("environment variable GOMAXPROCS", maxprocsEnv));
+            values.put(Key.MAXPROCS, new Value("environment variable GOMAXPROCS=" + maxprocsEnv, maxprocsEnv));
         }
         String godebug = env.get("GODEBUG");
         if (godebug != null) {

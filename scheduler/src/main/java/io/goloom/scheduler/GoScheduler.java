@@ -55,6 +55,7 @@ public final class GoScheduler implements Executor, AutoCloseable {
     private final Sched sched;
     private final boolean closable;
     private final long createdNanos = System.nanoTime();
+    private javax.management.ObjectName mxbeanName;
 
     private GoScheduler(Builder b) {
         Loom.ensureAccess();
@@ -219,6 +220,12 @@ public final class GoScheduler implements Executor, AutoCloseable {
                     + "schedules every virtual thread of the JVM and cannot be closed");
         }
         sched.close();
+        synchronized (this) {
+            if (mxbeanName != null) {
+                GoSchedulerMXBeanImpl.unregister(mxbeanName);
+                mxbeanName = null;
+            }
+        }
     }
 
     public boolean isClosed() {
@@ -266,6 +273,29 @@ public final class GoScheduler implements Executor, AutoCloseable {
         if (entered) {
             sched.exitsyscall();
         }
+    }
+
+    /**
+     * Whether the calling thread is a virtual thread mounted on one of this scheduler's carrier threads (Ms),
+     * judged by the carrier's identity, not its name.
+     */
+    public boolean runsCurrentThread() {
+        Thread cur = Thread.currentThread();
+        return cur.isVirtual() && Loom.currentCarrierThread() instanceof Machine m && m.sched == sched;
+    }
+
+    /**
+     * Registers this scheduler as a {@link GoSchedulerMXBean} in the platform MBean server, as
+     * {@code io.goloom:type=GoScheduler,name=<name>} (or {@code <name>-2}, ... if that name is taken). The agent
+     * does this for the JVM-wide scheduler. {@link #close()} unregisters it. Idempotent.
+     *
+     * @return the name it is registered under
+     */
+    public synchronized javax.management.ObjectName registerMXBean() {
+        if (mxbeanName == null) {
+            mxbeanName = GoSchedulerMXBeanImpl.register(this);
+        }
+        return mxbeanName;
     }
 
     void setEvents(SchedEvents events) {

@@ -255,8 +255,7 @@ final class Sched {
                 retire(pp);
                 continue;
             }
-            pp.setStatus(Processor.RUNNING);
-            return pp;
+            return pp; // stays IDLE (thieves skip it; it is empty) until acquirep, as in Go
         }
     }
 
@@ -864,7 +863,10 @@ final class Sched {
                         && ran < TIME_SLICE_NANOS);
                 why = "syscall";
             } else {
-                take = ran >= TIME_SLICE_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty());
+                // Only when nobody else can run the waiting work: with an idle P or a spinning M, wakep and
+                // stealing already get to it, and a hand-off would only add a carrier.
+                take = ran >= TIME_SLICE_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty())
+                        && nmspinning.get() + npidle.get() == 0;
                 why = "hog";
             }
             if (!take || mlive.get() >= maxThreads && nmidle.get() == 0) {

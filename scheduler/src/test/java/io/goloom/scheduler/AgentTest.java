@@ -1,0 +1,261 @@
+package io.goloom.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.Instruction;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.constantpool.ClassEntry;
+import java.lang.classfile.constantpool.PoolEntry;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's bytecode rewrite, checked on this JDK's own class files, its refusal of an unknown JDK, and the hook
+ * logic. The agent end to end (child JVMs) is {@link AgentIT}.
+ */
+class AgentTest {
+    private static List<Instruction> code(byte[] classBytes, String method, MethodTypeDesc type) {
+        ClassModel cm = ClassFile.of().parse(classBytes);
+        for (MethodModel mm : cm.methods()) {
+            if (mm.methodName().equalsString(method) && mm.methodTypeSymbol().equals(type)) {
+                List<Instruction> out = new ArrayList<>();
+                for (CodeElement e : mm.code().orElseThrow()) {
+                    if (e instanceof Instruction i) {
+                        out.add(i);
+                    }
+                }
+                return out;
+            }
+        }
+        throw new AssertionError(method + type.displayDescriptor() + " not found");
+    }
+
+    private static void assertCallsHook(Instruction i, String hook) {
+        InvokeInstruction inv = assertInstanceOf(InvokeInstruction.class, i);
+        assertEquals(Opcode.INVOKESTATIC, inv.opcode());
+        assertEquals("java/lang/GoloomHooks", inv.owner().asInternalName());
+        assertEquals(hook, inv.name().stringValue());
+    }
+
+    @Test
+    void newVirtualThreadStartsByAskingTheHookForTheScheduler() {
+        byte[] jdk = AgentTransformer.jdkClassBytes(AgentTransformer.THREAD_BUILDERS);
+        byte[] out = AgentTransformer.rewriteThreadBuilders(jdk);
+        List<Instruction> before = code(jdk, "newVirtualThread", AgentTransformer.NEW_VIRTUAL_THREAD);
+        List<Instruction> after = code(out, "newVirtualThread", AgentTransformer.NEW_VIRTUAL_THREAD);
+        assertEquals(Opcode.ALOAD_0, after.get(0).opcode());
+        assertCallsHook(after.get(1), "scheduler");
+        assertEquals(Opcode.ASTORE_0, after.get(2).opcode());
+        assertEquals(before.size() + 3, after.size(), "only three instructions added");
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(before.get(i).opcode(), after.get(i + 3).opcode(), "the JDK's code is unchanged after them");
+        }
+        assertOtherMethodsUntouched(jdk, out, "newVirtualThread");
+    }
+
+    @Test
+    void blockerBracketsStartWithTheSyscallHooks() {
+        byte[] jdk = AgentTransformer.jdkClassBytes(AgentTransformer.BLOCKER);
+        byte[] out = AgentTransformer.rewriteBlocker(jdk);
+        for (MethodTypeDesc begin : List.of(AgentTransformer.BEGIN, AgentTransformer.BEGIN_BOOLEAN)) {
+            List<Instruction> c = code(out, "begin", begin);
+            assertCallsHook(c.get(0), "blockerBegin");
+            assertEquals(List.of(Opcode.DUP, Opcode.IFLT, Opcode.IRETURN, Opcode.POP),
+                    c.subList(1, 5).stream().map(Instruction::opcode).toList());
+            assertEquals(code(jdk, "begin", begin).size() + 5, c.size());
+        }
+        List<Instruction> end = code(out, "end", AgentTransformer.END);
+        assertEquals(Opcode.ILOAD_0, end.get(0).opcode());
+        assertEquals(Opcode.IFEQ, end.get(1).opcode());
+        assertCallsHook(end.get(2), "blockerEnd");
+        assertEquals(Opcode.IFEQ, end.get(3).opcode());
+        assertEquals(Opcode.RETURN, end.get(4).opcode());
+        assertOtherMethodsUntouched(jdk, out, "begin", "end");
+    }
+
+    private static void assertOtherMethodsUntouched(byte[] jdk, byte[] out, String... rewritten) {
+        ClassModel a = ClassFile.of().parse(jdk);
+        ClassModel b = ClassFile.of().parse(out);
+        assertEquals(a.methods().size(), b.methods().size());
+        assertEquals(a.fields().size(), b.fields().size());
+        for (MethodModel m : a.methods()) {
+            if (List.of(rewritten).contains(m.methodName().stringValue())) {
+                continue;
+            }
+            List<Opcode> x = code(jdk, m.methodName().stringValue(), m.methodTypeSymbol()).stream()
+                    .map(Instruction::opcode).toList();
+            List<Opcode> y = m.code().isEmpty() ? List.of() : code(out, m.methodName().stringValue(),
+                    m.methodTypeSymbol()).stream().map(Instruction::opcode).toList();
+            assertEquals(x, y, m.methodName().stringValue());
+        }
+    }
+
+    @Test
+    void hooksClassIsThePublicTemplateRenamedWithNoReferenceToGoloom() {
+        byte[] bytes = AgentTransformer.hooksClassBytes();
+        ClassModel cm = ClassFile.of().parse(bytes);
+        assertEquals("java/lang/GoloomHooks", cm.thisClass().asInternalName());
+        assertTrue(cm.flags().has(AccessFlag.PUBLIC));
+        for (PoolEntry e : cm.constantPool()) {
+            if (e instanceof ClassEntry ce) {
+                assertFalse(ce.asInternalName().startsWith("io/goloom"), "refers to " + ce.asInternalName());
+            }
+        }
+        for (String m : List.of("install", "scheduler", "blockerBegin", "blockerEnd")) {
+            MethodModel mm = cm.methods().stream().filter(x -> x.methodName().equalsString(m)).findFirst().orElseThrow();
+            assertTrue(mm.flags().has(AccessFlag.PUBLIC) && mm.flags().has(AccessFlag.STATIC), m);
+        }
+    }
+
+    @Test
+    void thisJdkIsSupported() {
+        assertNull(AgentTransformer.checkShapes(true));
+        assertNull(AgentInstaller.jdkProblem(AgentConfig.resolve(null, new Properties(), Map.of())));
+    }
+
+    /** A class file named like the JDK's with the given static methods (all returning their default). */
+    private static byte[] fakeClass(String internalName, Map<String, MethodTypeDesc> methods, boolean isStatic) {
+        return ClassFile.of().build(ClassDesc.ofInternalName(internalName), cb -> {
+            methods.forEach((name, type) -> cb.withMethodBody(name, type,
+                    isStatic ? ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC : ClassFile.ACC_PUBLIC, b -> {
+                        if (type.returnType().equals(ConstantDescs.CD_void)) {
+                            b.return_();
+                        } else if (type.returnType().isPrimitive()) {
+                            b.iconst_0().ireturn();
+                        } else {
+                            b.aconst_null().areturn();
+                        }
+                    }));
+        });
+    }
+
+    @Test
+    void aJdkWhoseMethodsDifferIsRefusedWithAClearMessage() {
+        // JDK "26": newVirtualThread lost its characteristics parameter
+        byte[] changed = fakeClass(AgentTransformer.THREAD_BUILDERS, Map.of("newVirtualThread",
+                MethodTypeDesc.of(ClassDesc.of("java.lang.Thread"), AgentTransformer.CD_EXECUTOR,
+                        ConstantDescs.CD_String, ClassDesc.of("java.lang.Runnable"))), true);
+        String p = AgentTransformer.shapeProblem(changed, AgentTransformer.THREAD_BUILDERS_TARGETS);
+        assertEquals("java.lang.ThreadBuilders.newVirtualThread(Executor,String,int,Runnable)Thread is missing", p);
+        var e = assertThrows(AgentTransformer.UnsupportedJdkException.class,
+                () -> AgentTransformer.rewriteThreadBuilders(changed));
+        assertEquals(p, e.getMessage());
+
+        byte[] instance = fakeClass(AgentTransformer.BLOCKER, Map.of("begin", AgentTransformer.BEGIN,
+                "end", AgentTransformer.END), false);
+        assertTrue(AgentTransformer.shapeProblem(instance, AgentTransformer.BLOCKER_TARGETS).endsWith(" is not static"));
+        byte[] noBeginBoolean = fakeClass(AgentTransformer.BLOCKER, Map.of("begin", AgentTransformer.BEGIN,
+                "end", AgentTransformer.END), true);
+        assertEquals("jdk.internal.misc.Blocker.begin(boolean)boolean is missing",
+                AgentTransformer.shapeProblem(noBeginBoolean, AgentTransformer.BLOCKER_TARGETS));
+    }
+
+    @Test
+    void transformerTouchesOnlyItsTwoBootClassesAndRecordsFailures() {
+        AgentTransformer t = new AgentTransformer(true);
+        byte[] tb = AgentTransformer.jdkClassBytes(AgentTransformer.THREAD_BUILDERS);
+        assertNull(t.transform(null, ClassLoader.getSystemClassLoader(), AgentTransformer.THREAD_BUILDERS, null, null, tb),
+                "not from the boot loader: not the JDK's class");
+        assertNull(t.transform(null, null, "java/lang/Thread", null, null, tb));
+        assertNotNull(t.transform(null, null, AgentTransformer.THREAD_BUILDERS, null, null, tb));
+        assertTrue(t.rewritten.contains(AgentTransformer.THREAD_BUILDERS));
+        assertNull(t.failure);
+        assertNull(t.transform(null, null, AgentTransformer.BLOCKER, null, null, new byte[] {1, 2, 3}));
+        assertNotNull(t.failure, "a failure inside transform is kept (the JVM would swallow it)");
+        assertNull(new AgentTransformer(false).transform(null, null, AgentTransformer.BLOCKER, null, null,
+                AgentTransformer.jdkClassBytes(AgentTransformer.BLOCKER)), "syscalls=false leaves Blocker alone");
+    }
+
+    @Test
+    void hookTemplateLogic() throws Exception {
+        // JdkHooks is the very code of java.lang.GoloomHooks; in this JVM nobody else uses the template class.
+        assertNull(JdkHooks.scheduler(null), "nothing installed: the JDK's default");
+        assertEquals(-1, JdkHooks.blockerBegin());
+        Executor mine = Runnable::run;
+        Executor given = Runnable::run;
+        AtomicInteger begins = new AtomicInteger();
+        JdkHooks.install(mine, () -> {
+            begins.incrementAndGet();
+            return 1;
+        }, () -> true);
+        assertThrows(IllegalStateException.class, () -> JdkHooks.install(mine, null, null));
+        assertSame(mine, JdkHooks.scheduler(null), "a platform thread's new virtual thread gets the JVM-wide one");
+        assertSame(given, JdkHooks.scheduler(given), "an explicit scheduler is kept");
+        assertEquals(-1, JdkHooks.blockerBegin(), "platform threads never enter a syscall");
+        assertFalse(JdkHooks.blockerEnd());
+        AtomicReference<Object> fromVirtual = new AtomicReference<>("unset");
+        int[] begin = new int[1];
+        boolean[] end = new boolean[1];
+        Thread.ofVirtual().start(() -> {
+            fromVirtual.set(JdkHooks.scheduler(null));
+            begin[0] = JdkHooks.blockerBegin();
+            end[0] = JdkHooks.blockerEnd();
+        }).join();
+        assertNull(fromVirtual.get(), "a virtual thread's child keeps null: it inherits its parent's scheduler");
+        assertEquals(1, begin[0]);
+        assertTrue(end[0]);
+        assertEquals(1, begins.get());
+    }
+
+    @Test
+    void syscallHooksEnterAndExitOnGoloomCarriersOnly() throws Exception {
+        try (GoScheduler s = GoScheduler.builder().maxProcs(1).name("agent-test-syscall").build()) {
+            int[] r = new int[3];
+            boolean[] ended = new boolean[1];
+            s.go(() -> {
+                r[0] = AgentHooks.INSTANCE.getAsInt();   // enters
+                r[1] = AgentHooks.INSTANCE.getAsInt();   // nested: not entered again
+                ended[0] = AgentHooks.INSTANCE.getAsBoolean();
+            }).join();
+            assertEquals(1, r[0]);
+            assertEquals(0, r[1]);
+            assertTrue(ended[0]);
+            assertEquals(1, s.stats().syscalls());
+            boolean[] other = new boolean[1];
+            Thread.ofVirtual().start(() -> {
+                r[2] = AgentHooks.INSTANCE.getAsInt();
+                other[0] = AgentHooks.INSTANCE.getAsBoolean();
+            }).join();
+            assertEquals(-1, r[2], "a virtual thread of the JDK's scheduler: the JDK's own Blocker code runs");
+            assertFalse(other[0]);
+        }
+    }
+
+    @Test
+    void runsCurrentThreadIsByCarrierIdentity() throws Exception {
+        try (GoScheduler a = GoScheduler.builder().maxProcs(1).name("agent-test-a-M0").build();
+             GoScheduler b = GoScheduler.builder().maxProcs(1).name("agent-test-b").build()) {
+            boolean[] seen = new boolean[3];
+            a.go(() -> {
+                seen[0] = a.runsCurrentThread();
+                seen[1] = b.runsCurrentThread();
+            }).join();
+            Thread.ofVirtual().start(() -> seen[2] = a.runsCurrentThread()).join();
+            assertArrayEquals(new boolean[] {true, false, false}, seen);
+            assertFalse(a.runsCurrentThread(), "a platform thread");
+        }
+    }
+}
