@@ -96,6 +96,8 @@ final class Sched {
     final LongAdder syscalls = new LongAdder();
     final LongAdder exitsyscallSlow = new LongAdder();
 
+    private volatile boolean reportedThreadFailure;
+
     /** Listener for JFR events and the like; never null. */
     volatile SchedEvents events = SchedEvents.NONE;
 
@@ -207,15 +209,24 @@ final class Sched {
      * decrements {@code nmspinning} and then re-checks every queue).
      */
     void wakep() {
-        if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
-            return;
-        }
-        Processor pp = pidlegetSpinning();
-        if (pp == null) {
+        for (;;) {
+            if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
+                return;
+            }
+            Processor pp = pidlegetSpinning();
+            if (pp != null) {
+                startm(pp, true);
+                return;
+            }
             nmspinning.decrementAndGet();
-            return;
+            // While we held nmspinning at 1, a P may have been pushed idle by someone who then saw "a spinner
+            // exists" and skipped its own wakep (handoffp, a GOMAXPROCS grow, destroyP). Pushers push, then read
+            // nmspinning; we decrement, then look at the idle list: one of us sees the other. (Go does both
+            // under sched.lock.)
+            if (pidle.isEmpty()) {
+                return;
+            }
         }
-        startm(pp, true);
     }
 
     /** Mirrors {@code becomeSpinning}. */
@@ -241,6 +252,12 @@ final class Sched {
         pp.setStatus(Processor.IDLE);
         npidle.incrementAndGet();
         pidle.offerFirst(pp);
+        // A shrink may have published a lower gomaxprocs after our caller checked it; setMaxProcs writes
+        // gomaxprocs and then scans the idle list, we push and then read gomaxprocs: one of us retires the P.
+        if (pp.id >= gomaxprocs && pidle.remove(pp)) {
+            npidle.decrementAndGet();
+            retire(pp);
+        }
     }
 
     /** Mirrors {@code pidleget}; a P retired by a GOMAXPROCS shrink is dropped on the way. */
@@ -301,17 +318,40 @@ final class Sched {
         if (mlive.incrementAndGet() > maxThreads) {
             mlive.decrementAndGet();
             threadLimitHits.increment();
-            if (spinning) {
-                nmspinning.decrementAndGet();
-            }
-            pidleput(pp);
+            giveBack(pp, spinning);
             return;
         }
         Machine m = new Machine(this, mnext.getAndIncrement(), pp, spinning);
         allm.add(m);
+        try {
+            m.start();
+        } catch (OutOfMemoryError | RuntimeException e) { // "unable to create native thread", and the like
+            // Not rethrown: the caller may be execute(), whose G is already queued (the JDK would retry and queue
+            // it twice). The G waits for an M that exists; the P goes back idle for the next wakep.
+            allm.remove(m);
+            mlive.decrementAndGet();
+            threadLimitHits.increment();
+            giveBack(pp, spinning);
+            if (!reportedThreadFailure) {
+                reportedThreadFailure = true;
+                System.err.println("goloom: " + name + " could not start a carrier thread: " + e);
+            }
+            return;
+        }
         events.machineCreated(m);
         sysmon.ensureStarted();
-        m.start();
+    }
+
+    /**
+     * No M could be had for {@code pp} (held transiently by the caller): undo the spinning count, move any queued
+     * work to the global queue (an idle P's queue would be invisible to thieves), and put the P back idle.
+     */
+    private void giveBack(Processor pp, boolean spinning) {
+        if (spinning) {
+            nmspinning.decrementAndGet();
+        }
+        moveLocalToGlobalHead(pp);
+        pidleput(pp);
     }
 
     /**
@@ -319,6 +359,7 @@ final class Sched {
      * M should exit instead (the scheduler is closed: carriers are not kept once there is nothing to do).
      */
     private boolean stopm(Machine m) {
+        assert !m.spinning : "stopm: an M parks while counted as spinning";
         if (closed) {
             return false;
         }
@@ -472,11 +513,20 @@ final class Sched {
     private Runnable findRunnable(Machine m) {
         for (;;) {
             if (m.p == null) {
-                // Lost our P (retake) or just woke without one: take an idle P or park.
+                // Lost our P (retake, or a shrink retired it) or just woke without one: take an idle P or park.
                 Processor pp = pidleget();
                 if (pp != null) {
                     acquirep(m, pp);
-                } else if (!stopm(m)) {
+                    continue;
+                }
+                // A spinning M must not park still counted as spinning (Go asserts !spinning in stopm): do the
+                // same decrement-then-recheck as when dropping a P.
+                if (m.spinning && (pp = stopSpinning(m)) != null) {
+                    acquirep(m, pp);
+                    becomeSpinning(m);
+                    continue;
+                }
+                if (!stopm(m)) {
                     return null;
                 }
                 continue;
@@ -567,15 +617,7 @@ final class Sched {
             }
         }
         if (m.spinning) {
-            m.spinning = false;
-            nmspinning.decrementAndGet();
-            Processor pp2 = null;
-            if (!runq.isEmpty()) {
-                pp2 = pidlegetSpinning();
-            }
-            if (pp2 == null) {
-                pp2 = checkRunqsNoP();
-            }
+            Processor pp2 = stopSpinning(m);
             if (pp2 != null) {
                 acquirep(m, pp2);
                 becomeSpinning(m);
@@ -583,6 +625,20 @@ final class Sched {
             }
         }
         return null;
+    }
+
+    /**
+     * The "delicate dance" of {@code findRunnable}: stop counting this M as spinning, then re-check the global
+     * queue and every busy P's ring. Returns an idle P (not yet acquired) if work turned up, else null.
+     */
+    private Processor stopSpinning(Machine m) {
+        m.spinning = false;
+        nmspinning.decrementAndGet();
+        Processor pp = null;
+        if (!runq.isEmpty()) {
+            pp = pidlegetSpinning();
+        }
+        return pp != null ? pp : checkRunqsNoP();
     }
 
     /** Mirrors {@code runqget}, plus the cooperative form of Go's time-slice preemption. */
@@ -713,15 +769,21 @@ final class Sched {
 
     /** Mirrors {@code p.destroy}: the queue goes to the global head in its order (runnext first), then DEAD. */
     private void destroyP(Processor pp) {
+        int k = moveLocalToGlobalHead(pp);
+        retire(pp);
+        if (k > 0) {
+            wakep();
+        }
+    }
+
+    /** Owner (or transient owner) only: runnext and the ring go to the global queue's head, in their order. */
+    private int moveLocalToGlobalHead(Processor pp) {
         Runnable[] drained = new Runnable[LocalRunQueue.SIZE + 1];
         int k = pp.runq.drain(drained);
         for (int i = k - 1; i >= 0; i--) {
             runq.putHead(drained[i]);
         }
-        retire(pp);
-        if (k > 0) {
-            wakep();
-        }
+        return k;
     }
 
     /** Marks an empty P dead, unless GOMAXPROCS grew back over it meanwhile (then it goes idle instead). */
@@ -775,22 +837,40 @@ final class Sched {
         if (m == null) {
             return;
         }
-        long c = m.ctl();
-        if (Machine.state(c) == Machine.IN_SYSCALL && m.casCtl(c, Machine.withState(c, Machine.IN_G))) {
-            Processor pp = m.p;
-            if (pp != null) {
-                pp.syscalltick++;
+        long c;
+        for (;;) {
+            c = m.ctl();
+            int st = Machine.state(c);
+            if (st == Machine.RETAKEN) {
+                break;
             }
-            return;
-        }
-        if (Machine.state(c) != Machine.RETAKEN) {
-            return;
+            if (st != Machine.IN_SYSCALL) {
+                return;
+            }
+            if (m.casCtl(c, Machine.withState(c, Machine.IN_G))) {
+                Processor pp = m.p;
+                if (pp != null) {
+                    pp.syscalltick++;
+                }
+                return;
+            }
+            // sysmon retook the P between our read and our CAS: read again
         }
         exitsyscallSlow.increment();
-        Processor pp = pidleget();
+        // Go's exitsyscallTryGetP: our old P if it is idle now, else any idle P.
+        Processor oldp = m.p;
+        Processor pp = null;
+        if (oldp != null && oldp.id < gomaxprocs && oldp.status() == Processor.IDLE && pidle.remove(oldp)) {
+            npidle.decrementAndGet();
+            pp = oldp;
+        }
+        if (pp == null) {
+            pp = pidleget();
+        }
         if (pp != null) {
             acquirep(m, pp);
-            m.setCtl(Machine.withState(c, Machine.IN_G));
+            // a new mount sequence: sysmon must not mistake this for the syscall it already timed
+            m.setCtl(((c >>> 2) + 1) << 2 | Machine.IN_G);
             return;
         }
         // No P: let the virtual thread queue up globally; the M, once the continuation returns, sees RETAKEN.

@@ -3,6 +3,8 @@ package io.goloom.scheduler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +79,21 @@ class SchedulerStressTest {
 
     @Test
     void aCpuHogDoesNotStarveATickerOnOneP() throws Exception {
+        // The bound is the scheduler's (sysmon notices within ~10-20 ms); a machine that is itself overloaded can
+        // deschedule any thread for longer, so a run over the bound is repeated, at most twice, before failing.
+        List<Long> worst = new ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long ms = hogBesideTicker();
+            worst.add(ms);
+            if (ms <= 50) {
+                return;
+            }
+        }
+        throw new AssertionError("a 1 ms ticker waited more than 50 ms beside a CPU hog in every run: " + worst);
+    }
+
+    /** One run on one P: a ticker parks 1 ms in a loop while a thread spins for 2 s. Returns the worst gap (ms). */
+    private static long hogBesideTicker() throws Exception {
         try (GoScheduler one = GoScheduler.builder().maxProcs(1).name("starve").build()) {
             AtomicLong worstGap = new AtomicLong();
             CountDownLatch ticking = new CountDownLatch(1);
@@ -105,9 +122,8 @@ class SchedulerStressTest {
             });
             Waits.join(ticker, Duration.ofSeconds(20));
             Waits.join(hog, Duration.ofSeconds(20));
-            long worstMs = worstGap.get() / 1_000_000;
-            assertTrue(worstMs <= 50, "a 1 ms ticker waited " + worstMs + " ms beside a CPU hog");
             assertTrue(one.stats().hogRetakes() >= 1, "sysmon handed the P away from the hog");
+            return worstGap.get() / 1_000_000;
         }
     }
 
@@ -196,6 +212,12 @@ class SchedulerStressTest {
             }
             Waits.await(again, Duration.ofSeconds(30), "threads after the last shrink");
             assertEquals(1, sched.stats().localRunQueues().length);
+            // No M may park while still counted as spinning (that would silence every later wakep).
+            Waits.until(() -> sched.stats().spinningThreads() == 0 && sched.stats().idleProcs() == 1,
+                    Duration.ofSeconds(10), "no spinning M left once idle: " + sched.stats());
+            CountDownLatch external = new CountDownLatch(1);
+            sched.go(external::countDown);
+            Waits.await(external, Duration.ofSeconds(10), "an external submission after the shrink");
         }
     }
 }
