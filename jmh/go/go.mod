@@ -1,0 +1,3 @@
+module goloom.io/jmh/gotwins
+
+go 1.19
