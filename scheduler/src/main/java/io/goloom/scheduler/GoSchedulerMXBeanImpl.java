@@ -87,9 +87,9 @@ final class GoSchedulerMXBeanImpl implements GoSchedulerMXBean {
     @Override public long getSyscallRetakes() { return sched().retakesSyscall.sum(); }
     @Override public long getPreemptRequests() { return sched().preemptRequests.sum(); }
     @Override public long getRunnextPreempts() { return counter(GoSchedulerStats::runnextPreempts); }
-    @Override public long getYields() { return sched().yields.sum(); }
+    @Override public long getYields() { return sched().yields(); }
     @Override public long getSpills() { return counter(GoSchedulerStats::spills); }
-    @Override public long getLocalSubmits() { return sched().localSubmits.sum(); }
+    @Override public long getLocalSubmits() { return sched().localSubmits(); }
     @Override public long getExternalSubmits() { return sched().externalSubmits.sum(); }
     @Override public long getSyscalls() { return sched().syscalls.sum(); }
     @Override public long getThreadLimitHits() { return sched().threadLimitHits.sum(); }

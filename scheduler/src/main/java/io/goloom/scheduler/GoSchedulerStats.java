@@ -67,7 +67,7 @@ public record GoSchedulerStats(String name, int gomaxprocs, int idleProcs, int t
         return new GoSchedulerStats(s.name, maxprocs, Math.max(0, s.npidle.get()), s.threads(),
                 Math.max(0, s.nmidle.get()), Math.max(0, s.nmspinning.get()), s.mnext.get(), s.runq.size(), local,
                 steals, stolen, globalTakes, fair, s.handoffs.sum(), s.retakesHog.sum(), s.retakesSyscall.sum(),
-                s.preemptRequests.sum(), runnextPreempts, s.yields.sum(), spills, s.localSubmits.sum(),
+                s.preemptRequests.sum(), runnextPreempts, s.yields(), spills, s.localSubmits(),
                 s.externalSubmits.sum(), s.syscalls.sum(), s.threadLimitHits.sum(), s.sysmonWakeups.sum());
     }
 

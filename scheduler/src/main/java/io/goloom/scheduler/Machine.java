@@ -46,8 +46,11 @@ final class Machine extends Thread {
     volatile boolean exitRequested;
     /** Parked on the idle list ({@code m.blocked} in scheddetail). */
     volatile boolean idle;
-    /** {@code m.curg}: the continuation being run, for schedtrace and JFR. */
-    volatile Runnable curg;
+    /**
+     * {@code m.curg}: the continuation being run. Written by this M before it publishes IN_G in {@link #ctl}
+     * (release), so a reader that saw IN_G (sysmon, schedtrace) sees it; otherwise only this M reads it.
+     */
+    Runnable curg;
 
     @SuppressWarnings("unused") private volatile long ctl;
     private static final VarHandle CTL;
@@ -77,8 +80,12 @@ final class Machine extends Thread {
         return (long) CTL.getVolatile(this);
     }
 
+    /**
+     * Only the M itself sets its control word, and only out of states in which sysmon does not CAS it (SCHED, or
+     * RETAKEN which sysmon left); release publishes what the M wrote before (curg, its P's queue).
+     */
     void setCtl(long v) {
-        CTL.setVolatile(this, v);
+        CTL.setRelease(this, v);
     }
 
     boolean casCtl(long expect, long update) {

@@ -69,6 +69,8 @@ final class Processor {
     long fairTakes;
     long runnextPreempts;
     long spills;
+    long yields;
+    long localSubmits;
 
     Processor(int id) {
         this.id = id;

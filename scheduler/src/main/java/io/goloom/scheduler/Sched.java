@@ -88,9 +88,7 @@ final class Sched {
     final LongAdder retakesHog = new LongAdder();
     final LongAdder retakesSyscall = new LongAdder();
     final LongAdder preemptRequests = new LongAdder();
-    final LongAdder yields = new LongAdder();
     final LongAdder externalSubmits = new LongAdder();
-    final LongAdder localSubmits = new LongAdder();
     final LongAdder threadLimitHits = new LongAdder();
     final LongAdder sysmonWakeups = new LongAdder();
     final LongAdder syscalls = new LongAdder();
@@ -170,12 +168,12 @@ final class Sched {
                 try {
                     if (fromCarrier && g == m.curg && Loom.stateOf(g) == Loom.STATE_YIELDED) {
                         // Thread.yield is Go's Gosched: to the global queue tail, behind everything else.
-                        yields.increment();
+                        pp.yields++;
                         runq.put(g);
                     } else {
                         // Start or wake-up by a G of ours (or a park that raced its own unpark): runnext, so it
                         // runs next on this P and inherits the time slice.
-                        localSubmits.increment();
+                        pp.localSubmits++;
                         if (pp.runq.put(g, true, runq)) {
                             pp.spills++;
                         }
@@ -1013,6 +1011,24 @@ final class Sched {
     // ------------------------------------------------------------------------------------------------------
     // Observation
     // ------------------------------------------------------------------------------------------------------
+
+    /** {@code Thread.yield}s handled as Gosched, summed over every P. */
+    long yields() {
+        long n = 0;
+        for (Processor p : procs.all()) {
+            n += p.yields;
+        }
+        return n;
+    }
+
+    /** Starts and wake-ups by virtual threads of this scheduler (to runnext), summed over every P. */
+    long localSubmits() {
+        long n = 0;
+        for (Processor p : procs.all()) {
+            n += p.localSubmits;
+        }
+        return n;
+    }
 
     int threads() {
         return mlive.get() + (sysmon.isAlive() ? 1 : 0);
