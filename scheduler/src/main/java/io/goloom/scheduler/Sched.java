@@ -208,7 +208,17 @@ final class Sched {
      */
     void wakep() {
         for (;;) {
-            if (nmspinning.get() != 0 || !nmspinning.compareAndSet(0, 1)) {
+            if (nmspinning.get() != 0) {
+                return;
+            }
+            // Saturated (no idle P) and already flagged: what the CAS below would achieve is done. npidle is raised
+            // before a P is pushed idle, and an M that pushes its P reads needspinning afterwards, so it either
+            // made npidle non-zero before our read or it will see the flag (cleared only by a new spinner, which
+            // looks for work after clearing it). This keeps wakep at three reads on a busy scheduler.
+            if (npidle.get() == 0 && needspinning.get() == 1) {
+                return;
+            }
+            if (!nmspinning.compareAndSet(0, 1)) {
                 return;
             }
             Processor pp = pidlegetSpinning();
