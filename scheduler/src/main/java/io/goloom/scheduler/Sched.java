@@ -499,17 +499,26 @@ final class Sched {
             // runContinuation does not throw; if it ever does, the virtual thread's own handler saw it already.
             System.err.println("goloom: continuation threw on " + m.getName() + ": " + t);
         }
+        unmountG(m);
+    }
+
+    /**
+     * The end of a mount: take the control word back from IN_G to SCHED, or, if sysmon retook the P while the G ran,
+     * let go of it (exitsyscall's slow path continues in findRunnable). Package-private for jcstress.
+     *
+     * @return true if the M kept its P
+     */
+    boolean unmountG(Machine m) {
         m.curg = null;
         for (;;) {
             long now = m.ctl();
             if (Machine.state(now) == Machine.RETAKEN) {
-                // sysmon handed our P to another M while the G ran: exitsyscall's slow path.
                 m.p = null;
                 m.setCtl(Machine.withState(now, Machine.SCHED));
-                return;
+                return false;
             }
             if (m.casCtl(now, Machine.withState(now, Machine.SCHED))) {
-                return;
+                return true;
             }
         }
     }
@@ -842,9 +851,27 @@ final class Sched {
      */
     void exitsyscall() {
         Machine m = mountedMachine();
-        if (m == null) {
-            return;
+        if (m != null && exitsyscall(m) == ExitSyscall.YIELD) {
+            // No P: let the virtual thread queue up globally (the carrier resubmits it, sees RETAKEN, and it goes
+            // to the global queue); the M, once the continuation returns, sees RETAKEN too and goes idle.
+            Thread.yield();
         }
+    }
+
+    /** What {@link #exitsyscall(Machine)} did. */
+    enum ExitSyscall {
+        /** Fast path: the M still had its P. */
+        KEPT,
+        /** Slow path: the P was retaken; the M took its old P back from the idle list, or another idle P. */
+        OTHER_P,
+        /** Slow path, no idle P: the caller must yield (Go's exitsyscallNoP: global queue, M goes idle). */
+        YIELD,
+        /** Not in a syscall bracket: nothing to do. */
+        NOT_IN_SYSCALL
+    }
+
+    /** {@code exitsyscall} for the M the current virtual thread is mounted on. Package-private for jcstress. */
+    ExitSyscall exitsyscall(Machine m) {
         long c;
         for (;;) {
             c = m.ctl();
@@ -853,14 +880,14 @@ final class Sched {
                 break;
             }
             if (st != Machine.IN_SYSCALL) {
-                return;
+                return ExitSyscall.NOT_IN_SYSCALL;
             }
             if (m.casCtl(c, Machine.withState(c, Machine.IN_G))) {
                 Processor pp = m.p;
                 if (pp != null) {
                     pp.syscalltick++;
                 }
-                return;
+                return ExitSyscall.KEPT;
             }
             // sysmon retook the P between our read and our CAS: read again
         }
@@ -879,10 +906,9 @@ final class Sched {
             acquirep(m, pp);
             // a new mount sequence: sysmon must not mistake this for the syscall it already timed
             m.setCtl(((c >>> 2) + 1) << 2 | Machine.IN_G);
-            return;
+            return ExitSyscall.OTHER_P;
         }
-        // No P: let the virtual thread queue up globally; the M, once the continuation returns, sees RETAKEN.
-        Thread.yield();
+        return ExitSyscall.YIELD;
     }
 
     // ------------------------------------------------------------------------------------------------------
@@ -960,12 +986,13 @@ final class Sched {
             if (!take || mlive.get() >= maxThreads && nmidle.get() == 0) {
                 continue;
             }
-            if (!m.casCtl(c, Machine.withState(c, Machine.RETAKEN))) {
+            // Read m.p BEFORE the CAS: while ctl == c the M does not change m.p (it does so only in SCHED, or after it
+            // has seen RETAKEN, which it may do the instant our CAS lands). It is pp unless m moved to another P
+            // between our reads of pp.m and m.ctl; then it is that P we take.
+            Processor taken = m.p;
+            if (taken == null || !m.casCtl(c, Machine.withState(c, Machine.RETAKEN))) {
                 continue; // the G unmounted or moved on meanwhile
             }
-            // m is frozen now (its CAS back to SCHED fails), so m.p is stable; it is pp unless m moved to another P
-            // between our reads of pp.m and m.ctl, and then it is that P we took.
-            Processor taken = m.p;
             // The P is ours (transiently) now: the old M will not touch it again.
             taken.m = null;
             taken.syscalltick++;
