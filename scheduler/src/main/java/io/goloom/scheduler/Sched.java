@@ -51,6 +51,8 @@ final class Sched {
     static final int GLOBAL_BATCH_MAX = LocalRunQueue.SIZE / 2;
     /** Go's global-queue fairness tick. */
     static final int FAIRNESS_TICK = 61;
+    /** How long an M that found no work watches for a hand-off before it parks in the OS (not in Go). */
+    static final long STOPM_SPIN_NANOS = 20_000;
     /** Go's {@code stealTries}. */
     static final int STEAL_TRIES = 4;
 
@@ -381,6 +383,13 @@ final class Sched {
         }
         events.machineParked(m);
         Processor pp;
+        // Go's Ms park on a futex and so do ours, but a hand-off that wakes an M a few microseconds after it
+        // parked pays for the OS round trip twice. Watch nextp for a few microseconds first: a startm that comes
+        // in that window costs an unpark of a running thread (no system call).
+        long spinUntil = System.nanoTime() + STOPM_SPIN_NANOS;
+        while (m.nextp == null && !m.exitRequested && System.nanoTime() - spinUntil < 0) {
+            Thread.onSpinWait();
+        }
         while ((pp = m.nextp) == null) {
             if (m.exitRequested) {
                 m.idle = false;
