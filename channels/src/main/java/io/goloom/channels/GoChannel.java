@@ -180,6 +180,37 @@ public final class GoChannel<E> implements SendChannel<E>, ReceiveChannel<E> {
     }
 
     /**
+     * The end of a blocking send or receive after {@code Parking.awaitPlain} returned {@code outcome}. If the wait
+     * was interrupted or timed out, withdraw {@code me} from {@code q} under the lock, unless a waker (a partner or
+     * close) already completed it: then the operation counts as done, and an interrupt is kept as the thread's
+     * status instead of being thrown. This is what makes "delivered exactly once or not at all" hold.
+     *
+     * @return true if {@code me} was completed, false if it timed out and was withdrawn
+     * @throws InterruptedException if it was interrupted and withdrawn
+     */
+    private boolean awaitOrWithdraw(WaitQueue q, Waiter me, int outcome) throws InterruptedException {
+        if (outcome == Parking.DONE) {
+            return true;
+        }
+        lock.lock();
+        boolean completed = me.done;
+        if (!completed) {
+            q.remove(me);
+        }
+        lock.unlock();
+        if (!completed) {
+            if (outcome == Parking.INTERRUPTED) {
+                throw new InterruptedException();
+            }
+            return false;
+        }
+        if (outcome == Parking.INTERRUPTED) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    /**
      * Mirrors chan.go:chansend. Returns true if delivered, false if it would block (non-blocking) or
      * timed out.
      */
@@ -217,24 +248,8 @@ public final class GoChannel<E> implements SendChannel<E>, ReceiveChannel<E> {
         sendq.enqueue(me);
         lock.unlock();
 
-        int outcome = Parking.awaitPlain(me, timed, deadline);
-        if (outcome != Parking.DONE) {
-            // Interrupted or timed out: withdraw, unless a receiver (or close) already completed us.
-            lock.lock();
-            boolean completed = me.done;
-            if (!completed) {
-                sendq.remove(me);
-            }
-            lock.unlock();
-            if (!completed) {
-                if (outcome == Parking.INTERRUPTED) {
-                    throw new InterruptedException();
-                }
-                return false;
-            }
-            if (outcome == Parking.INTERRUPTED) {
-                Thread.currentThread().interrupt(); // delivered: report success, keep the interrupt
-            }
+        if (!awaitOrWithdraw(sendq, me, Parking.awaitPlain(me, timed, deadline))) {
+            return false;
         }
         if (!me.success) {
             throw ChannelPanicException.sendOnClosed(); // woken by close
@@ -335,23 +350,8 @@ public final class GoChannel<E> implements SendChannel<E>, ReceiveChannel<E> {
         recvq.enqueue(me);
         lock.unlock();
 
-        int outcome = Parking.awaitPlain(me, timed, deadline);
-        if (outcome != Parking.DONE) {
-            lock.lock();
-            boolean completed = me.done;
-            if (!completed) {
-                recvq.remove(me);
-            }
-            lock.unlock();
-            if (!completed) {
-                if (outcome == Parking.INTERRUPTED) {
-                    throw new InterruptedException();
-                }
-                return WOULD_BLOCK;
-            }
-            if (outcome == Parking.INTERRUPTED) {
-                Thread.currentThread().interrupt(); // a value was handed to us: keep it, keep the interrupt
-            }
+        if (!awaitOrWithdraw(recvq, me, Parking.awaitPlain(me, timed, deadline))) {
+            return WOULD_BLOCK;
         }
         return me.success ? me.elem : CLOSED;
     }
