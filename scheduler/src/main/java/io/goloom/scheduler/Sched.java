@@ -818,6 +818,10 @@ final class Sched {
         pp.setStatus(Processor.DEAD);
         if (pp.id < gomaxprocs && pp.casStatus(Processor.DEAD, Processor.IDLE)) {
             pidleput(pp);
+            // a P became idle: like every other push, make sure queued work gets a spinner (a no-op if one spins)
+            if (!runq.isEmpty()) {
+                wakep();
+            }
         }
     }
 
