@@ -581,13 +581,8 @@ final class Sched {
                 return g;
             }
             // Global: a batch of Go's size into our (empty) ring.
-            if (!runq.isEmpty()) {
-                g = runq.pollBatch(GLOBAL_BATCH_MAX, gomaxprocs, pp.runq);
-                if (g != null) {
-                    pp.globalTakes++;
-                    m.inheritTime = false;
-                    return g;
-                }
+            if ((g = globalBatch(m, pp)) != null) {
+                return g;
             }
             // Steal, if we may spin: spinners are capped at half the busy Ps.
             if (m.spinning || 2 * nmspinning.get() < gomaxprocs - npidle.get()) {
@@ -601,13 +596,8 @@ final class Sched {
                 }
             }
             // Give up the P. Last look at the global queue first (Go does this under sched.lock).
-            if (!runq.isEmpty()) {
-                g = runq.pollBatch(GLOBAL_BATCH_MAX, gomaxprocs, pp.runq);
-                if (g != null) {
-                    pp.globalTakes++;
-                    m.inheritTime = false;
-                    return g;
-                }
+            if ((g = globalBatch(m, pp)) != null) {
+                return g;
             }
             if (dropP(m) != null) {
                 continue;
@@ -616,6 +606,19 @@ final class Sched {
                 return null;
             }
         }
+    }
+
+    /** {@code globrunqgetbatch} + {@code runqputbatch}: one G to run (a new slice), the rest into our empty ring. */
+    private Runnable globalBatch(Machine m, Processor pp) {
+        if (runq.isEmpty()) {
+            return null;
+        }
+        Runnable g = runq.pollBatch(GLOBAL_BATCH_MAX, gomaxprocs, pp.runq);
+        if (g != null) {
+            pp.globalTakes++;
+            m.inheritTime = false;
+        }
+        return g;
     }
 
     /**
