@@ -51,11 +51,8 @@ public class NeedSpinningTest {
 
     @Actor
     public void idleM() {
-        if (!sched.runq.isEmpty() && sched.runq.pollBatch(Sched.GLOBAL_BATCH_MAX, 1, p.runq) != null) {
-            m0Fate = "M0 ran G";
-            return;
-        }
-        m0Fate = sched.dropP(m0) != null ? "M0 keeps looking" : "M0 parks";
+        // findRunnable: "Give up the P. Last look at the global queue first", then dropP.
+        m0Fate = Protocols.giveUpP(sched, m0, p);
     }
 
     @Arbiter

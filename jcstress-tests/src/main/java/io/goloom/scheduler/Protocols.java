@@ -1,12 +1,24 @@
 package io.goloom.scheduler;
 
 /**
- * The protocol steps of {@link Sched} that the tests drive on fake Ms. They call the real code: {@link
- * Sched#unmountG} (the end of {@code executeG}) and {@link Sched#exitsyscall(Machine)} (which reports a needed
- * {@code Thread.yield()} instead of doing it, so it can run on a platform thread).
+ * The protocol steps of {@link Sched} that the tests drive on fake Ms. They call the real code: the end of
+ * {@code findRunnable} ({@link Sched#globalBatch} then {@link Sched#dropP}), {@link Sched#unmountG} (the end of
+ * {@code executeG}) and {@link Sched#exitsyscall(Machine)} (which reports a needed {@code Thread.yield()} instead
+ * of doing it, so it can run on a platform thread).
  */
 final class Protocols {
     private Protocols() {
+    }
+
+    /**
+     * The end of {@code Sched.findRunnable} for an M that found nothing: the last look at the global queue, then
+     * {@code dropP}. Returns the M's fate: "M0 ran G", "M0 keeps looking" (dropP gave it a P back) or "M0 parks".
+     */
+    static String giveUpP(Sched sched, Machine m, Processor pp) {
+        if (sched.globalBatch(m, pp) != null) {
+            return "M0 ran G";
+        }
+        return sched.dropP(m) != null ? "M0 keeps looking" : "M0 parks";
     }
 
     /** The tail of {@code Sched.executeG}; true if the M kept its P. */

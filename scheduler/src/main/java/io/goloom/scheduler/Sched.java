@@ -608,8 +608,11 @@ final class Sched {
         }
     }
 
-    /** {@code globrunqgetbatch} + {@code runqputbatch}: one G to run (a new slice), the rest into our empty ring. */
-    private Runnable globalBatch(Machine m, Processor pp) {
+    /**
+     * {@code globrunqgetbatch} + {@code runqputbatch}: one G to run (a new slice), the rest into our empty ring.
+     * Package-private for jcstress.
+     */
+    Runnable globalBatch(Machine m, Processor pp) {
         if (runq.isEmpty()) {
             return null;
         }
