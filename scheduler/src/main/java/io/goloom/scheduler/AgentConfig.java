@@ -24,6 +24,7 @@ final class AgentConfig {
         MAXTHREADS("maxthreads", null),
         NAME("name", null),
         SYSCALLS("syscalls", null),
+        NETPOLL("netpoll", null),
         JFR("jfr", null),
         JMX("jmx", null),
         VERBOSE("verbose", null),
@@ -50,6 +51,8 @@ final class AgentConfig {
     final int maxThreads;
     final String name;
     final boolean syscalls;
+    /** Timers on the Ps and the netpoller (Go's timers and netpoll in findRunnable) instead of the JDK's threads. */
+    final boolean netpoll;
     final boolean jfr;
     final boolean jmx;
     final boolean verbose;
@@ -71,6 +74,7 @@ final class AgentConfig {
                 : GoScheduler.DEFAULT_MAX_THREADS;
         this.name = v.containsKey(Key.NAME) ? parseName(v.get(Key.NAME)) : DEFAULT_NAME;
         this.syscalls = !v.containsKey(Key.SYSCALLS) || parseBool(v.get(Key.SYSCALLS));
+        this.netpoll = !v.containsKey(Key.NETPOLL) || parseBool(v.get(Key.NETPOLL));
         this.jfr = !v.containsKey(Key.JFR) || parseBool(v.get(Key.JFR));
         this.jmx = !v.containsKey(Key.JMX) || parseBool(v.get(Key.JMX));
         this.verbose = v.containsKey(Key.VERBOSE) && parseBool(v.get(Key.VERBOSE));
@@ -215,7 +219,8 @@ final class AgentConfig {
     @Override
     public String toString() {
         return "maxprocs=" + maxProcs + " schedtrace=" + schedtraceMillis + " scheddetail=" + (scheddetail ? 1 : 0)
-                + " maxthreads=" + maxThreads + " name=" + name + " syscalls=" + syscalls + " jfr=" + jfr
+                + " maxthreads=" + maxThreads + " name=" + name + " syscalls=" + syscalls + " netpoll=" + netpoll
+                + " jfr=" + jfr
                 + " jmx=" + jmx;
     }
 }

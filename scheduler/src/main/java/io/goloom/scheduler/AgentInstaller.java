@@ -57,8 +57,8 @@ final class AgentInstaller {
                 JfrSchedEvents.install(sched);
             }
             warmUp(sched);
-            defineHooks(sched, cfg.syscalls);
-            rewrite(inst, cfg);
+            Class<?> hooks = defineHooks(sched, cfg.syscalls);
+            rewrite(inst, cfg, sched, hooks);
             if (cfg.jmx) {
                 registerMXBeanInBackground(sched);
             }
@@ -111,7 +111,9 @@ final class AgentInstaller {
     private static void openJavaLang(Instrumentation inst) {
         Module base = Object.class.getModule();
         Module goloom = AgentInstaller.class.getModule();
-        inst.redefineModule(base, Set.of(), Map.of(), Map.of("java.lang", Set.of(goloom)), Set.of(), Map.of());
+        // sun.nio.ch too: the netpoller drives the JDK's own pollers (NetPoller).
+        inst.redefineModule(base, Set.of(), Map.of(), Map.of("java.lang", Set.of(goloom), "sun.nio.ch", Set.of(goloom)),
+                Set.of(), Map.of());
     }
 
     /**
@@ -135,12 +137,13 @@ final class AgentInstaller {
     }
 
     /** Defines {@code java.lang.GoloomHooks} in {@code java.base} and points it at {@code sched}. */
-    private static void defineHooks(GoScheduler sched, boolean syscalls) {
+    private static Class<?> defineHooks(GoScheduler sched, boolean syscalls) {
         try {
             MethodHandles.Lookup javaLang = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             Class<?> hooks = javaLang.defineClass(AgentTransformer.hooksClassBytes());
             hooks.getMethod("install", Executor.class, IntSupplier.class, BooleanSupplier.class)
                     .invoke(null, sched, syscalls ? AgentHooks.INSTANCE : null, syscalls ? AgentHooks.INSTANCE : null);
+            return hooks;
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new IllegalStateException("cannot install " + AgentTransformer.HOOKS_CLASS + ": " + e.getCause(),
                     e.getCause());
@@ -149,15 +152,65 @@ final class AgentInstaller {
         }
     }
 
-    private static void rewrite(Instrumentation inst, AgentConfig cfg) {
-        AgentTransformer t = new AgentTransformer(cfg.syscalls);
+    private static void rewrite(Instrumentation inst, AgentConfig cfg, GoScheduler sched, Class<?> hooks) {
+        String ioProblem = cfg.netpoll ? AgentTransformer.checkIoShapes() : "off (netpoll=false): timers and I/O "
+                + "readiness stay with the JDK's threads";
+        AgentTransformer t = new AgentTransformer(cfg.syscalls, ioProblem == null);
         transformer = t; // stays registered: a later retransformation by another agent must keep our change
         inst.addTransformer(t, true);
         if (cfg.syscalls) {
             retransform(inst, t, AgentTransformer.BLOCKER);
         }
+        if (ioProblem == null) {
+            ioProblem = installTimersAndNetpoller(inst, t, sched, hooks);
+        }
+        if (ioProblem != null && (cfg.verbose || cfg.netpoll)) {
+            System.err.println("goloom agent: warning: netpoller: " + ioProblem);
+        }
         // Last: once this is done, new virtual threads run on goloom.
         retransform(inst, t, AgentTransformer.THREAD_BUILDERS);
+    }
+
+    /**
+     * Timers on the Ps and the netpoller: hook {@code VirtualThread.schedule} and {@code Poller$Pollers.start},
+     * then start the JDK's pollers from a platform thread so that they are handed to goloom (before
+     * {@code ThreadBuilders} is rewritten, so that, if they are not, they stay on the JDK's scheduler as before).
+     *
+     * @return null if the netpoller is installed, else why not (timers may still be on the Ps)
+     */
+    private static String installTimersAndNetpoller(Instrumentation inst, AgentTransformer t, GoScheduler sched,
+                                                    Class<?> hooks) {
+        Sched core = sched.core();
+        IoHooks io = new IoHooks(core);
+        try {
+            // Before the hook can route a single timeout here: the M that finds nothing must then sleep in the
+            // poller until the earliest timer instead of parking (Sched.netpollBlocking).
+            core.timersOnP = true;
+            hooks.getMethod("installIo", java.util.function.BiFunction.class, java.util.function.Predicate.class)
+                    .invoke(null, io, io);
+            retransform(inst, t, AgentTransformer.VIRTUAL_THREAD);
+            retransform(inst, t, AgentTransformer.POLLERS);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "cannot install the timer and poller hooks (timers and I/O readiness stay with the JDK's "
+                    + "threads): " + e;
+        }
+        Thread init = Thread.ofPlatform().daemon().name("goloom-poller-init").unstarted(() -> {
+            try {
+                Class.forName("sun.nio.ch.Poller", true, null);
+            } catch (Throwable ignored) {
+                // no poller on this platform: nothing to take over
+            }
+        });
+        init.start();
+        try {
+            init.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!io.pollersOffered) {
+            return "the JDK's I/O pollers were already running when the agent was loaded (timers are on the Ps)";
+        }
+        return core.netpoller == null ? "the netpoller could not be set up (timers are on the Ps)" : null;
     }
 
     private static void retransform(Instrumentation inst, AgentTransformer t, String internalName) {

@@ -47,6 +47,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AgentTransformer implements ClassFileTransformer {
     static final String THREAD_BUILDERS = "java/lang/ThreadBuilders";
     static final String BLOCKER = "jdk/internal/misc/Blocker";
+    static final String VIRTUAL_THREAD = "java/lang/VirtualThread";
+    static final String POLLERS = "sun/nio/ch/Poller$Pollers";
 
     /** The class the rewritten JDK code calls: {@link JdkHooks}, renamed and defined in java.base. */
     static final String HOOKS_CLASS = "java.lang.GoloomHooks";
@@ -58,6 +60,13 @@ final class AgentTransformer implements ClassFileTransformer {
     static final MethodTypeDesc BEGIN = MethodTypeDesc.of(ConstantDescs.CD_boolean);
     static final MethodTypeDesc BEGIN_BOOLEAN = MethodTypeDesc.of(ConstantDescs.CD_boolean, ConstantDescs.CD_boolean);
     static final MethodTypeDesc END = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_boolean);
+    static final ClassDesc CD_FUTURE = ClassDesc.of("java.util.concurrent.Future");
+    static final ClassDesc CD_TIME_UNIT = ClassDesc.of("java.util.concurrent.TimeUnit");
+    static final ClassDesc CD_RUNNABLE = ClassDesc.of("java.lang.Runnable");
+    static final ClassDesc CD_POLLER = ClassDesc.of("sun.nio.ch.Poller");
+    static final MethodTypeDesc SCHEDULE = MethodTypeDesc.of(CD_FUTURE, CD_RUNNABLE, ConstantDescs.CD_long,
+            CD_TIME_UNIT);
+    static final MethodTypeDesc START = MethodTypeDesc.of(ConstantDescs.CD_void);
 
     /** One method the agent rewrites. */
     record Target(String className, String method, MethodTypeDesc type) {
@@ -74,13 +83,20 @@ final class AgentTransformer implements ClassFileTransformer {
             new Target(BLOCKER, "end", END));
 
     private final boolean syscalls;
+    /** Whether to rewrite VirtualThread.schedule and Poller$Pollers.start (timers and netpoller on goloom). */
+    private final boolean io;
     /** Internal names of the classes rewritten so far. */
     final Set<String> rewritten = ConcurrentHashMap.newKeySet();
     /** The first failure inside {@link #transform} (the JVM swallows exceptions thrown there). */
     volatile Throwable failure;
 
     AgentTransformer(boolean syscalls) {
+        this(syscalls, false);
+    }
+
+    AgentTransformer(boolean syscalls, boolean io) {
         this.syscalls = syscalls;
+        this.io = io;
     }
 
     @Override
@@ -93,6 +109,8 @@ final class AgentTransformer implements ClassFileTransformer {
             byte[] out = switch (className) {
                 case THREAD_BUILDERS -> rewriteThreadBuilders(classfileBuffer);
                 case BLOCKER -> syscalls ? rewriteBlocker(classfileBuffer) : null;
+                case VIRTUAL_THREAD -> io ? rewriteVirtualThread(classfileBuffer) : null;
+                case POLLERS -> io ? rewritePollers(classfileBuffer) : null;
                 default -> null;
             };
             if (out != null) {
@@ -140,6 +158,110 @@ final class AgentTransformer implements ClassFileTransformer {
             p = shapeProblem(jdkClassBytes(BLOCKER), BLOCKER_TARGETS);
         }
         return p;
+    }
+
+    /**
+     * The timer and netpoller hooks rewrite two instance methods and read fields of their classes: checks those
+     * (name, descriptor, field types). Unlike {@link #checkShapes}, a difference here only turns goloom's timers
+     * and netpoller off (the agent goes on with the JDK's timer and poller threads).
+     *
+     * @return null if all is as expected, else what differs
+     */
+    static String checkIoShapes() {
+        try {
+            ClassModel vt = ClassFile.of().parse(jdkClassBytes(VIRTUAL_THREAD));
+            String p = instanceShape(vt, "schedule", SCHEDULE);
+            if (p == null) {
+                p = fieldShape(vt, "scheduler", CD_EXECUTOR);
+            }
+            if (p != null) {
+                return p;
+            }
+            ClassModel pollers = ClassFile.of().parse(jdkClassBytes(POLLERS));
+            p = instanceShape(pollers, "start", START);
+            if (p == null) {
+                p = fieldShape(pollers, "masterPoller", CD_POLLER);
+            }
+            if (p == null) {
+                p = fieldShape(pollers, "readPollers", CD_POLLER.arrayType());
+            }
+            if (p == null) {
+                p = fieldShape(pollers, "writePollers", CD_POLLER.arrayType());
+            }
+            return p;
+        } catch (RuntimeException e) {
+            return String.valueOf(e.getMessage());
+        }
+    }
+
+    private static String instanceShape(ClassModel cm, String name, MethodTypeDesc type) {
+        Target t = new Target(cm.thisClass().asInternalName(), name, type);
+        MethodModel mm = find(cm, t);
+        if (mm == null) {
+            return t.describe() + " is missing";
+        }
+        if (mm.flags().has(AccessFlag.STATIC) || mm.code().isEmpty()) {
+            return t.describe() + " is not an instance method with code";
+        }
+        return null;
+    }
+
+    private static String fieldShape(ClassModel cm, String name, ClassDesc type) {
+        for (var f : cm.fields()) {
+            if (f.fieldName().equalsString(name) && f.fieldTypeSymbol().equals(type)
+                    && !f.flags().has(AccessFlag.STATIC)) {
+                return null;
+            }
+        }
+        return cm.thisClass().asInternalName().replace('/', '.') + "." + name + " (" + type.displayName()
+                + ") is missing";
+    }
+
+    /**
+     * {@code VirtualThread.schedule(command, delay, unit)}: prepends
+     * {@code Future f = GoloomHooks.schedule(this.scheduler, command, delay, unit); if (f != null) return f;}
+     */
+    static byte[] rewriteVirtualThread(byte[] bytes) {
+        ClassDesc vt = ClassDesc.ofInternalName(VIRTUAL_THREAD);
+        return rewrite(bytes, SCHEDULE, "schedule", b -> {
+            Label jdk = b.newLabel();
+            b.aload(0);
+            b.getfield(vt, "scheduler", CD_EXECUTOR);
+            b.aload(1);
+            b.lload(2);
+            b.aload(4);
+            b.invokestatic(CD_HOOKS, "schedule", MethodTypeDesc.of(CD_FUTURE, CD_EXECUTOR, CD_RUNNABLE,
+                    ConstantDescs.CD_long, CD_TIME_UNIT));
+            b.dup();
+            b.ifnull(jdk);
+            b.areturn();
+            b.labelBinding(jdk);
+            b.pop();
+        });
+    }
+
+    /**
+     * {@code Poller$Pollers.start()}: prepends
+     * {@code if (GoloomHooks.startPollers(masterPoller, readPollers, writePollers)) return;}
+     */
+    static byte[] rewritePollers(byte[] bytes) {
+        ClassDesc pollers = ClassDesc.ofInternalName(POLLERS);
+        ClassDesc pollerArray = CD_POLLER.arrayType();
+        return rewrite(bytes, START, "start", b -> {
+            Label jdk = b.newLabel();
+            b.aload(0);
+            b.getfield(pollers, "masterPoller", CD_POLLER);
+            b.aload(0);
+            b.getfield(pollers, "readPollers", pollerArray);
+            b.aload(0);
+            b.getfield(pollers, "writePollers", pollerArray);
+            b.invokestatic(CD_HOOKS, "startPollers", MethodTypeDesc.of(ConstantDescs.CD_boolean,
+                    ConstantDescs.CD_Object, ConstantDescs.CD_Object.arrayType(),
+                    ConstantDescs.CD_Object.arrayType()));
+            b.ifeq(jdk);
+            b.return_();
+            b.labelBinding(jdk);
+        });
     }
 
     static byte[] jdkClassBytes(String internalName) {

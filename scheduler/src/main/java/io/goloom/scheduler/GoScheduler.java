@@ -59,7 +59,8 @@ public final class GoScheduler implements Executor, AutoCloseable {
 
     private GoScheduler(Builder b) {
         Loom.ensureAccess();
-        if (POLLERS_INITIALISED.compareAndSet(false, true)) {
+        // The JVM-wide scheduler's agent hands the JDK's pollers to goloom's netpoller before they start.
+        if (b.closable && POLLERS_INITIALISED.compareAndSet(false, true)) {
             Loom.initPollersOffScheduler();
         }
         this.closable = b.closable;
@@ -155,6 +156,11 @@ public final class GoScheduler implements Executor, AutoCloseable {
     public Thread go(Runnable task) {
         Objects.requireNonNull(task, "task");
         return threadBuilder().start(task);
+    }
+
+    /** The scheduler proper, for the agent's hooks. */
+    Sched core() {
+        return sched;
     }
 
     /** An executor that starts a new virtual thread of this scheduler for each task. */

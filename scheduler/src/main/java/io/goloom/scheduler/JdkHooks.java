@@ -1,8 +1,12 @@
 package io.goloom.scheduler;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 
 /**
  * Template of {@code java.lang.GoloomHooks}, the class the JDK methods rewritten by the agent call. The agent
@@ -20,6 +24,10 @@ final class JdkHooks {
     private static volatile Executor scheduler;
     private static volatile IntSupplier blockerBegin;
     private static volatile BooleanSupplier blockerEnd;
+    /** The JVM-wide scheduler's per-P timers: (task, delay in ns) to a cancellable timer. */
+    private static volatile BiFunction<Runnable, Long, Future<?>> timers;
+    /** Takes the JDK's I/O pollers ({master, read[], write[]}) over; true if it did. */
+    private static volatile Predicate<Object[]> pollers;
 
     /**
      * Sets the JVM-wide scheduler and the syscall hooks, once.
@@ -33,6 +41,47 @@ final class JdkHooks {
         blockerBegin = begin;
         blockerEnd = end;
         scheduler = jvmWide;
+    }
+
+    /** Sets the timer and poller hooks of the JVM-wide scheduler (after {@link #install}). */
+    public static synchronized void installIo(BiFunction<Runnable, Long, Future<?>> t, Predicate<Object[]> p) {
+        timers = t;
+        pollers = p;
+    }
+
+    /**
+     * Called first in {@code java.lang.VirtualThread.schedule(Runnable, long, TimeUnit)}, which schedules the
+     * timeout of a timed park or timed wait (on the carrier, right after the thread unmounted).
+     *
+     * @return the timer on the current P, or null to run the JDK's code (another scheduler's thread, or no hook)
+     */
+    public static Future<?> schedule(Executor threadsScheduler, Runnable task, long delay, TimeUnit unit) {
+        BiFunction<Runnable, Long, Future<?>> f = timers;
+        if (f == null || threadsScheduler != scheduler) {
+            return null;
+        }
+        try {
+            return f.apply(task, unit.toNanos(delay));
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /**
+     * Called first in {@code sun.nio.ch.Poller$Pollers.start()}, once, when the JDK's I/O pollers are created.
+     *
+     * @return true if goloom polls them from now on (the JDK's poller threads are then not started)
+     */
+    public static boolean startPollers(Object master, Object[] read, Object[] write) {
+        Predicate<Object[]> p = pollers;
+        if (p == null) {
+            return false;
+        }
+        try {
+            return p.test(new Object[] {master, read, write});
+        } catch (Throwable t) {
+            return false;
+        }
     }
 
     /**

@@ -42,6 +42,18 @@ final class Machine extends Thread {
     volatile boolean spinning;
     /** Owner: whether the G that findRunnable returned inherits the current time slice (came from runnext). */
     boolean inheritTime;
+    /**
+     * Owner: how {@link Sched#submit} treats a wake-up that this M makes itself while it is in the scheduler, not in
+     * a mount: {@link #READY_NONE}, {@link #READY_RUNNEXT} while it runs due timers (Go's {@code goready} from a
+     * timer function: this M's P's runnext), {@link #READY_COLLECT} while it polls the network (Go's
+     * {@code netpoll} returns a list: collected in {@link #readyList} for {@code injectglist}).
+     */
+    int readyMode;
+    static final int READY_NONE = 0;
+    static final int READY_RUNNEXT = 1;
+    static final int READY_COLLECT = 2;
+    /** Owner: the Gs a netpoll on this M made ready (Go's {@code gList}), consumed by {@code injectglist}. */
+    final java.util.ArrayList<Runnable> readyList = new java.util.ArrayList<>();
     /** Asked to exit (the scheduler was closed while this M sat on the idle list). */
     volatile boolean exitRequested;
     /** Parked on the idle list ({@code m.blocked} in scheddetail). */

@@ -15,6 +15,8 @@ final class Processor {
 
     final int id;
     final LocalRunQueue runq = new LocalRunQueue();
+    /** {@code p.timers}: the timers of the virtual threads that went to sleep on this P. */
+    final TimerHeap timers = new TimerHeap();
 
     /** {@code p.status}; read by thieves to skip idle Ps (Go's {@code idlepMask}). */
     private volatile int status = IDLE;

@@ -6,7 +6,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +57,12 @@ final class Sched {
     static final long STOPM_SPIN_NANOS = 20_000;
     /** Go's {@code stealTries}. */
     static final int STEAL_TRIES = 4;
+    /** sysmon polls the network if nobody has for this long (Go: 10 ms). */
+    static final long SYSMON_NETPOLL_NANOS = 10_000_000L;
+    /** sysmon runs a P's timers itself once they are this late and no P is idle to run them (not in Go). */
+    static final long SYSMON_TIMER_SLACK_NANOS = 1_000_000L;
+    /** "No deadline" for {@link #pollUntil} and the timer heaps' earliest deadline. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
 
     final String name;
     final int maxThreads;
@@ -85,6 +93,28 @@ final class Sched {
     final Sysmon sysmon;
     volatile boolean closed;
 
+    // The netpoller and the timers (netpoll.go, time.go); see NetPoller and TimerHeap.
+    /**
+     * {@code netpollinited}: the JDK's I/O pollers handed over by the agent, or null (library mode, or the JDK's
+     * pollers were already running when the agent came): then I/O wake-ups come from the JDK's poller threads.
+     */
+    volatile NetPoller netpoller;
+    /** Timers are on the Ps: the agent routes this scheduler's virtual threads' timeouts here ({@link #addTimer}). */
+    volatile boolean timersOnP;
+    /**
+     * {@code sched.lastpoll}: when the network was last polled; 0 while an M is blocked in the poller (so at most one
+     * M blocks there). A poll time that happens to be 0 is stored as 1.
+     */
+    final AtomicLong lastpoll = new AtomicLong(nonZero(System.nanoTime()));
+    /** {@code sched.pollUntil}: until when the blocked poller sleeps; {@link #NO_DEADLINE} if forever or unknown. */
+    volatile long pollUntil = NO_DEADLINE;
+    /** {@code sched.pollingNet} (Go 1.25): 1 while some thread does a non-blocking poll; it owns that event array. */
+    final AtomicInteger pollingNet = new AtomicInteger();
+    /** The M blocked in {@link #pollBlocking} when there is no netpoller (timers only): {@code netpollBreak} unparks it. */
+    private volatile Thread timerSleeper;
+    /** A break for {@link #timerSleeper} that may have come before it slept (the eventfd's role with a netpoller). */
+    private final java.util.concurrent.atomic.AtomicBoolean breakPending = new java.util.concurrent.atomic.AtomicBoolean();
+
     // Counters that are not owned by one P.
     final LongAdder handoffs = new LongAdder();
     final LongAdder retakesHog = new LongAdder();
@@ -95,6 +125,11 @@ final class Sched {
     final LongAdder sysmonWakeups = new LongAdder();
     final LongAdder syscalls = new LongAdder();
     final LongAdder exitsyscallSlow = new LongAdder();
+    final LongAdder timersFired = new LongAdder();
+    final LongAdder timersBySysmon = new LongAdder();
+    final LongAdder netpollReady = new LongAdder();
+    final LongAdder netpollBlocks = new LongAdder();
+    final LongAdder netpollBreaks = new LongAdder();
 
     private volatile boolean reportedThreadFailure;
 
@@ -161,6 +196,10 @@ final class Sched {
         boolean fromCarrier = !cur.isVirtual();
         Thread carrier = fromCarrier ? cur : Loom.currentCarrierThread();
         if (carrier instanceof Machine m && m.sched == this) {
+            if (fromCarrier && m.readyMode != Machine.READY_NONE) {
+                readyFromScheduler(m, g);
+                return;
+            }
             long c = m.ctl();
             int st = Machine.state(c);
             // Take exclusive use of our P back from "running a G" for the length of the put; if sysmon retook
@@ -189,6 +228,28 @@ final class Sched {
         }
         externalSubmits.increment();
         runq.put(g);
+        wakep();
+    }
+
+    /**
+     * A wake-up made by this M while it runs timers or polls the network, outside any mount: the M owns its P
+     * exclusively here (its control word says SCHED), so no CAS is needed.
+     * <ul>
+     *   <li>timers: Go's {@code goroutineReady} → {@code goready} → {@code ready(gp, next=true)}: this P's runnext,
+     *       then {@code wakep};</li>
+     *   <li>netpoll: Go's {@code netpoll} returns a list; the caller hands it to {@link #injectglist}.</li>
+     * </ul>
+     */
+    private void readyFromScheduler(Machine m, Runnable g) {
+        if (m.readyMode == Machine.READY_COLLECT) {
+            m.readyList.add(g);
+            return;
+        }
+        Processor pp = m.p;
+        pp.localSubmits++;
+        if (pp.runq.put(g, true, runq)) {
+            pp.spills++;
+        }
         wakep();
     }
 
@@ -440,10 +501,19 @@ final class Sched {
             startm(pp, true);
             return;
         }
+        // The last P, and nobody polls: an M must take it, or I/O and timers would wait for sysmon (Go).
+        if (polls() && npidle.get() == gomaxprocs - 1 && lastpoll.get() != 0) {
+            startm(pp, false);
+            return;
+        }
+        long when = pp.timers.when0();
         pidleput(pp);
         // Go decides under sched.lock; here: publish the idle P, then look at the global queue once more.
         if (!runq.isEmpty()) {
             wakep();
+        }
+        if (when != NO_DEADLINE) {
+            wakeNetPoller(when);
         }
     }
 
@@ -564,6 +634,8 @@ final class Sched {
                 destroyP(pp);
                 continue;
             }
+            // Timers: this P's due timers first; the threads they wake go to our runnext (Go: pp.timers.check).
+            runTimers(m, pp.timers);
             Runnable g;
             // Fairness: every 61st slice, one G from the global queue first, so two Gs that keep waking each
             // other through runnext cannot starve it.
@@ -584,14 +656,18 @@ final class Sched {
             if ((g = globalBatch(m, pp)) != null) {
                 return g;
             }
+            // Network, without blocking, if anyone waits on I/O and no M is blocked in the poller already (it will
+            // see the events): one G to run, the rest injected (Go's step 8, one poller at a time as in 1.25).
+            if ((g = netpollNonBlocking(m)) != null) {
+                return g;
+            }
             // Steal, if we may spin: spinners are capped at half the busy Ps.
             if (m.spinning || 2 * nmspinning.get() < gomaxprocs - npidle.get()) {
                 if (!m.spinning) {
                     becomeSpinning(m);
                 }
-                g = stealWork(pp);
+                g = stealWork(m, pp);
                 if (g != null) {
-                    m.inheritTime = false;
                     return g;
                 }
             }
@@ -599,13 +675,320 @@ final class Sched {
             if ((g = globalBatch(m, pp)) != null) {
                 return g;
             }
+            boolean wasSpinning = m.spinning;
             if (dropP(m) != null) {
+                continue;
+            }
+            // Without a P: block in the poller until I/O or the next timer, if no other M does (Go's step 15).
+            int polled = netpollBlocking(m, wasSpinning);
+            if (polled == POLL_GOT_P) {
+                if (!m.readyList.isEmpty()) {
+                    g = m.readyList.removeFirst();
+                    injectglist(m);
+                    m.inheritTime = false;
+                    return g;
+                }
                 continue;
             }
             if (!stopm(m)) {
                 return null;
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Timers (time.go) and the netpoller (netpoll.go, findRunnable's steps 1, 8 and 15)
+    // ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Mirrors {@code addtimer} for the JDK's timeout of a virtual thread that is parking (the agent's hook in
+     * {@code VirtualThread.schedule}, called on the carrier right after the thread unmounted): the timer goes into
+     * the heap of the P this M holds, and the blocked poller is woken if it now sleeps too long
+     * ({@code wakeNetPoller}).
+     */
+    Future<?> addTimer(Runnable task, long delayNanos) {
+        long now = System.nanoTime();
+        long when = now + Math.max(0, delayNanos);
+        if (when < now) {
+            when = NO_DEADLINE - 1; // overflow: "never", but still a real deadline
+        }
+        Timer t = new Timer(when, task);
+        Processor pp = Thread.currentThread() instanceof Machine m && m.sched == this && m.p != null
+                ? m.p : procs.all()[0];
+        int r = pp.timers.add(t);
+        if (r < 0) {
+            // pp was destroyed by a GOMAXPROCS shrink while its G ran: P0 is never destroyed.
+            r = procs.all()[0].timers.add(t);
+        }
+        if (r == 1) {
+            wakeNetPoller(when);
+        }
+        return t;
+    }
+
+    /**
+     * Mirrors {@code timers.check}/{@code timers.run}: run the due timers of {@code h} on this M, which holds a P;
+     * the threads they wake go to that P's runnext ({@link #readyFromScheduler}).
+     *
+     * @return whether any timer ran
+     */
+    private boolean runTimers(Machine m, TimerHeap h) {
+        long w = h.when0();
+        if (w == NO_DEADLINE) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (w > now) {
+            return false;
+        }
+        boolean ran = false;
+        m.readyMode = Machine.READY_RUNNEXT;
+        try {
+            Timer t;
+            while ((t = h.pollDue(now)) != null) {
+                timersFired.increment();
+                runTimerTask(t);
+                ran = true;
+            }
+        } finally {
+            m.readyMode = Machine.READY_NONE;
+        }
+        return ran;
+    }
+
+    private void runTimerTask(Timer t) {
+        try {
+            t.task.run();
+        } catch (Throwable e) {
+            // The JDK's timeout tasks do not throw; if one ever does, the wake-up is the JDK's to lose, not ours.
+            System.err.println("goloom: a timer task threw: " + e);
+        }
+    }
+
+    /** Mirrors {@code timeSleepUntil}/{@code checkTimersNoP}: the earliest deadline over every P, or NO_DEADLINE. */
+    long earliestTimer() {
+        long w = NO_DEADLINE;
+        for (Processor p : procs.all()) {
+            w = Math.min(w, p.timers.when0());
+        }
+        return w;
+    }
+
+    /**
+     * Mirrors {@code wakeNetPoller}: a timer earlier than every other on its P was added. If an M sleeps in the
+     * poller past it, break that sleep; if nobody polls, make sure an M is looking ({@code wakep}).
+     */
+    void wakeNetPoller(long when) {
+        if (lastpoll.get() == 0) {
+            if (pollUntil > when) {
+                breakPoll();
+            }
+        } else {
+            wakep();
+        }
+    }
+
+    /** Whether this scheduler runs its own poller loop (timers on the Ps and/or the netpoller). */
+    private boolean polls() {
+        return netpoller != null || timersOnP;
+    }
+
+    /** Step 8 of {@code findRunnable}: a non-blocking poll, one thread at a time ({@code sched.pollingNet}). */
+    private Runnable netpollNonBlocking(Machine m) {
+        NetPoller np = netpoller;
+        if (np == null || lastpoll.get() == 0 || !np.anyWaiters() || !pollingNet.compareAndSet(0, 1)) {
+            return null;
+        }
+        m.readyMode = Machine.READY_COLLECT;
+        try {
+            np.poll(0, NetPoller.NONBLOCKING);
+        } finally {
+            m.readyMode = Machine.READY_NONE;
+            pollingNet.set(0);
+        }
+        if (m.readyList.isEmpty()) {
+            return null;
+        }
+        Runnable g = m.readyList.removeFirst();
+        injectglist(m);
+        m.inheritTime = false;
+        return g;
+    }
+
+    /** {@link #netpollBlocking}'s answer: the M holds a P again and must look for work (its readyList may have some). */
+    static final int POLL_GOT_P = 1;
+    /** {@link #netpollBlocking}'s answer: nothing was done, or the M polled and found no idle P: it must park. */
+    static final int POLL_NO_P = 0;
+
+    /**
+     * Step 15 of {@code findRunnable}: the M has given up its P and found nothing anywhere. If someone waits on I/O
+     * or a timer is pending, and no other M is blocked in the poller ({@code lastpoll} swapped to 0), block there
+     * until I/O, the earliest timer, or a {@link #breakPoll}. Then take an idle P (the M goes on with it; the Gs the
+     * poll made ready are in {@code m.readyList}), or, with none, inject them globally and park. If another M is
+     * in the poller and would sleep past our earliest timer, break its sleep so it re-arms.
+     */
+    private int netpollBlocking(Machine m, boolean wasSpinning) {
+        if (!polls()) {
+            return POLL_NO_P;
+        }
+        long until = earliestTimer();
+        NetPoller np = netpoller;
+        boolean waiters = np != null && np.anyWaiters();
+        if ((waiters || until != NO_DEADLINE) && lastpoll.getAndSet(0) != 0) {
+            pollUntil = until;
+            long delay = until == NO_DEADLINE ? -1 : Math.max(0, until - System.nanoTime());
+            netpollBlocks.increment();
+            m.readyMode = Machine.READY_COLLECT;
+            try {
+                pollBlocking(np, delay);
+            } finally {
+                m.readyMode = Machine.READY_NONE;
+                pollUntil = NO_DEADLINE;
+                lastpoll.set(nonZero(System.nanoTime()));
+            }
+            Processor pp = pidleget();
+            if (pp == null) {
+                injectglist(m);
+                return POLL_NO_P;
+            }
+            acquirep(m, pp);
+            if (m.readyList.isEmpty() && wasSpinning) {
+                becomeSpinning(m);
+            }
+            return POLL_GOT_P;
+        }
+        if (until != NO_DEADLINE && pollUntil > until) {
+            breakPoll();
+        }
+        return POLL_NO_P;
+    }
+
+    /** The blocking wait itself: in the netpoller, or, with timers only, a park that {@link #breakPoll} ends. */
+    private void pollBlocking(NetPoller np, long delayNanos) {
+        if (np != null) {
+            np.poll(delayNanos, NetPoller.BLOCKING);
+            return;
+        }
+        // Dekker with breakPoll: we publish ourselves, then read the flag; it sets the flag, then reads us. Either
+        // we see its break, or it sees us and unparks (a permit that outlives a park not yet begun).
+        timerSleeper = Thread.currentThread();
+        try {
+            if (!breakPending.getAndSet(false)) {
+                LockSupport.parkNanos(this, delayNanos < 0 ? Long.MAX_VALUE : Math.max(1, delayNanos));
+            }
+        } finally {
+            timerSleeper = null;
+        }
+    }
+
+    /** Mirrors {@code netpollBreak}: end the blocked poller's sleep. */
+    void breakPoll() {
+        netpollBreaks.increment();
+        NetPoller np = netpoller;
+        if (np != null) {
+            np.breakPoll();
+        } else {
+            breakPending.set(true);
+            Thread t = timerSleeper;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /**
+     * Mirrors {@code injectglist} (Go 1.23+): the Gs a netpoll made ready, in {@code m.readyList}. Without a P they
+     * all go to the global queue and an M is started for each idle P; with one, as many as there are idle Ps go to
+     * the global queue (with an M started for each of those Ps) and the rest to our ring, then {@code wakep}.
+     */
+    private void injectglist(Machine m) {
+        java.util.ArrayList<Runnable> list = m.readyList;
+        int n = list.size();
+        if (n == 0) {
+            return;
+        }
+        netpollReady.add(n);
+        Processor pp = m.p;
+        try {
+            if (pp == null) {
+                for (int i = 0; i < n; i++) {
+                    runq.put(list.get(i));
+                }
+                startIdle(n);
+                return;
+            }
+            int k = Math.min(Math.max(0, npidle.get()), n);
+            for (int i = 0; i < k; i++) {
+                runq.put(list.get(i));
+            }
+            startIdle(k);
+            for (int i = k; i < n; i++) {
+                if (pp.runq.put(list.get(i), false, runq)) {
+                    pp.spills++;
+                }
+            }
+            wakep();
+        } finally {
+            list.clear();
+        }
+    }
+
+    /** {@code injectglist}'s {@code startIdle}: start an M (not spinning) on up to {@code n} idle Ps. */
+    private void startIdle(int n) {
+        for (int i = 0; i < n; i++) {
+            Processor pp = pidlegetSpinning();
+            if (pp == null) {
+                return;
+            }
+            startm(pp, false);
+        }
+    }
+
+    /**
+     * sysmon's part (no P; called on the sysmon thread): poll the network if nobody has for 10 ms (Go), and run
+     * timers that are over {@link #SYSMON_TIMER_SLACK_NANOS} late while no P is idle to run them (not in Go, whose
+     * preemption brings every P to its timers within a slice; goloom cannot preempt every G). What they wake goes
+     * to the global queue, like any external wake-up.
+     */
+    void sysmonPollAndTimers(long now) {
+        NetPoller np = netpoller;
+        long last = lastpoll.get();
+        if (np != null && last != 0 && now - last > SYSMON_NETPOLL_NANOS && lastpoll.compareAndSet(last, nonZero(now))
+                && pollingNet.compareAndSet(0, 1)) {
+            try {
+                np.poll(0, NetPoller.NONBLOCKING);
+            } finally {
+                pollingNet.set(0);
+            }
+        }
+        if (timersOnP && npidle.get() == 0 && earliestTimer() <= now - SYSMON_TIMER_SLACK_NANOS) {
+            for (Processor p : procs.all()) {
+                Timer t;
+                while ((t = p.timers.pollDue(now)) != null) {
+                    timersBySysmon.increment();
+                    runTimerTask(t);
+                }
+            }
+        }
+    }
+
+    /**
+     * The agent hands over the JDK's I/O pollers ({@code Poller$Pollers.start}): from now on goloom's Ms poll them.
+     *
+     * @return false if the netpoller could not be set up (the JDK then starts its own poller threads)
+     */
+    boolean adoptPollers(Object... pollers) {
+        try {
+            netpoller = NetPoller.create(pollers);
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("goloom: " + e.getMessage() + "; I/O wake-ups stay with the JDK's poller threads");
+            return false;
+        }
+    }
+
+    private static long nonZero(long t) {
+        return t == 0 ? 1 : t;
     }
 
     /**
@@ -704,7 +1087,7 @@ final class Sched {
      * Mirrors {@code stealWork}: four passes over the Ps in a random coprime order; take half of a busy P's ring,
      * and its runnext only on the last pass.
      */
-    private Runnable stealWork(Processor pp) {
+    private Runnable stealWork(Machine m, Processor pp) {
         ProcSet set = procs;
         Processor[] all = set.all();
         int n = all.length;
@@ -717,13 +1100,25 @@ final class Sched {
             int inc = coprimes[(r / n) % coprimes.length];
             for (int k = 0; k < n; k++, pos = (pos + inc) % n) {
                 Processor p2 = all[pos];
-                if (p2 == pp || p2.status() != Processor.RUNNING) {
-                    continue; // never steal from idle Ps
+                if (p2 == pp) {
+                    continue;
+                }
+                // Go runs the victim's due timers on the last pass, idle Ps' included (their timers have nobody
+                // else); what they wake lands in our runnext.
+                if (lastPass && runTimers(m, p2.timers)) {
+                    Runnable g = runqget(m, pp);
+                    if (g != null) {
+                        return g;
+                    }
+                }
+                if (p2.status() != Processor.RUNNING) {
+                    continue; // never steal Gs from idle Ps
                 }
                 Machine vm = p2.m;
                 boolean victimRunning = vm != null && Machine.state(vm.ctl()) == Machine.IN_G;
                 Runnable g = pp.runq.stealFrom(p2.runq, lastPass, victimRunning);
                 if (g != null) {
+                    m.inheritTime = false;
                     pp.steals++;
                     pp.stolenGs += pp.runq.lastStealCount;
                     events.stolen(pp, p2, pp.runq.lastStealCount);
@@ -778,6 +1173,7 @@ final class Sched {
                 gomaxprocs = n;
                 for (int i = 0; i < n; i++) {
                     if (all[i].casStatus(Processor.DEAD, Processor.IDLE)) {
+                        all[i].timers.revive();
                         pidleput(all[i]);
                     }
                 }
@@ -820,9 +1216,15 @@ final class Sched {
 
     /** Marks an empty P dead, unless GOMAXPROCS grew back over it meanwhile (then it goes idle instead). */
     private void retire(Processor pp) {
+        // Go's p.destroy moves the timers to the current P; P0, which no shrink retires, takes them here.
+        TimerHeap p0 = procs.all()[0].timers;
+        if (pp.timers.moveAllTo(p0)) {
+            wakeNetPoller(p0.when0());
+        }
         pp.m = null;
         pp.setStatus(Processor.DEAD);
         if (pp.id < gomaxprocs && pp.casStatus(Processor.DEAD, Processor.IDLE)) {
+            pp.timers.revive();
             pidleput(pp);
             // a P became idle: like every other push, make sure queued work gets a spinner (a no-op if one spins)
             if (!runq.isEmpty()) {
@@ -1126,7 +1528,7 @@ final class Sched {
                     .append(" syscalltick=").append(pp.syscalltick)
                     .append(" m=").append(m == null ? "nil" : Integer.toString(m.mid))
                     .append(" runqsize=").append(pp.runq.size())
-                    .append(" gfreecnt=0 timerslen=0");
+                    .append(" gfreecnt=0 timerslen=").append(pp.timers.size());
         }
         List<Machine> ms = new ArrayList<>(allm);
         java.util.Collections.reverse(ms); // Go walks allm newest first

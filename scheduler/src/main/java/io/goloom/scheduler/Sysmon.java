@@ -94,6 +94,7 @@ final class Sysmon implements Runnable {
                 idle = 0;
                 continue;
             }
+            sched.sysmonPollAndTimers(now);
             int n = sched.retake(now);
             idle = n > 0 ? 0 : idle + 1;
             boolean stranded = sched.looksStranded();

@@ -45,7 +45,7 @@ class AgentIT {
             + "spinningthreads=\\d+ needspinning=[01] idlethreads=\\d+ runqueue=\\d+ gcwaiting=false nmidlelocked=0 "
             + "stopwait=0 sysmonwait=(true|false)");
     static final Pattern DETAIL_P = Pattern.compile("  P\\d+: status=[014] schedtick=\\d+ syscalltick=\\d+ "
-            + "m=(\\d+|nil) runqsize=\\d+ gfreecnt=0 timerslen=0");
+            + "m=(\\d+|nil) runqsize=\\d+ gfreecnt=0 timerslen=\\d+");
     static final Pattern DETAIL_M = Pattern.compile("  M\\d+: p=(\\d+|nil) curg=(\\d+|nil) mallocing=0 throwing=0 "
             + "preemptoff= locks=0 dying=0 spinning=(true|false) blocked=(true|false) lockedg=nil");
     static final Pattern DETAIL_G = Pattern.compile("  G\\d+: status=[23]\\(\\) m=\\d+ lockedm=nil name=\"(.*)\"");
