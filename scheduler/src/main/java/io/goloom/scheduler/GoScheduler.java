@@ -276,6 +276,64 @@ public final class GoScheduler implements Executor, AutoCloseable {
     }
 
     /**
+     * Go's {@code entersyscall}/{@code exitsyscall} as a try-with-resources bracket, the way
+     * {@link java.util.concurrent.ForkJoinPool#managedBlock} brackets a blocking call for a ForkJoinPool:
+     *
+     * <pre>{@code
+     * try (var s = sched.syscall()) {
+     *     blockingCall(); // blocks the carrier: sysmon hands this P to another carrier after one tick
+     * }
+     * }</pre>
+     *
+     * <p>Outside a virtual thread of this scheduler, and inside another bracket, it enters nothing
+     * ({@link Syscall#entered()} is false) and closing it does nothing. The bracket must be closed by the
+     * thread that opened it, which try-with-resources does.
+     */
+    public Syscall syscall() {
+        Syscall s = new Syscall(this); // allocated first: nothing may fail between entersyscall and the bracket
+        s.entered = enterSyscall();
+        return s;
+    }
+
+    /**
+     * An open {@link #syscall()} bracket; {@link #close()} is Go's {@code exitsyscall}. Idempotent, never throws a
+     * checked exception.
+     */
+    public static final class Syscall implements AutoCloseable {
+        private final GoScheduler scheduler;
+        private final Thread thread = Thread.currentThread();
+        private boolean entered;
+        private boolean closed;
+
+        private Syscall(GoScheduler scheduler) {
+            this.scheduler = scheduler;
+        }
+
+        /** Whether this bracket entered the syscall state (false off this scheduler or when nested). */
+        public boolean entered() {
+            return entered;
+        }
+
+        /**
+         * Go's {@code exitsyscall}: keeps or reacquires a P, or queues this virtual thread until one is free.
+         *
+         * @throws IllegalStateException if called by another thread than the one that opened the bracket
+         */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            if (Thread.currentThread() != thread) {
+                throw new IllegalStateException("a syscall bracket must be closed by the thread that opened it ("
+                        + thread + "); use try-with-resources");
+            }
+            closed = true;
+            scheduler.exitSyscall(entered);
+        }
+    }
+
+    /**
      * Whether the calling thread is a virtual thread mounted on one of this scheduler's carrier threads (Ms),
      * judged by the carrier's identity, not its name.
      */
