@@ -19,11 +19,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * GoChannel<String> ch = GoChannel.unbuffered();     // make(chan string)
  * GoChannel<String> jobs = GoChannel.buffered(100);  // make(chan string, 100)
  * ch.send("hi");                                     // ch <- "hi"
- * String v = ch.receive();                           // v := <-ch
+ * String v = ch.receive();                           // v := <-ch (null once ch is closed and drained)
  * Received<String> r = ch.receiveOk();               // v, ok := <-ch
  * for (String s : jobs) { ... }                      // for s := range jobs
  * jobs.close();                                      // close(jobs)
  * }</pre>
+ *
+ * <p>Because {@link #receive()} returns null on a closed channel, {@code int v = intChannel.receive()}
+ * throws {@link NullPointerException} after {@code close}; range over the channel or use
+ * {@link #receiveOk()} where it may be closed (see {@link ReceiveChannel#receive()}).
  *
  * <p><b>Semantics</b> (Go's, see chan.go): an unbuffered send completes only when a receiver takes the
  * value, and a waiting receiver gets it directly from the sender. A buffered channel is FIFO; a

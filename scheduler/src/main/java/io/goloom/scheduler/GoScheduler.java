@@ -41,8 +41,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waits until no carrier is left.
  */
 public final class GoScheduler implements Executor, AutoCloseable {
-    /** goloom's version. */
-    public static final String VERSION = "0.1.0";
+    /**
+     * goloom's version, as the build wrote it: the Maven project version (e.g. {@code 0.1.0-SNAPSHOT}), read from
+     * the filtered resource {@code goloom-version.properties}, else from the jar manifest's
+     * {@code Implementation-Version}, else {@code "unknown"}. Not a compile-time constant, so code compiled against
+     * one goloom jar reports the version of the jar it runs with.
+     */
+    public static final String VERSION = buildVersion();
     /** The largest GOMAXPROCS accepted. Go has no limit; this one guards against absurd values. */
     public static final int MAX_PROCS = 4096;
     /** Go's default thread limit ({@code sched.maxmcount}, {@code debug.SetMaxThreads}). */
@@ -56,6 +61,25 @@ public final class GoScheduler implements Executor, AutoCloseable {
     private final boolean closable;
     private final long createdNanos = System.nanoTime();
     private javax.management.ObjectName mxbeanName;
+
+    /** Reads {@link #VERSION}; never throws (a version string must not stop a scheduler or the agent). */
+    private static String buildVersion() {
+        try (java.io.InputStream in = GoScheduler.class.getResourceAsStream("goloom-version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank() && !v.contains("${")) { // "${" : the resource was not filtered
+                    return v.strip();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // fall through to the manifest
+        }
+        Package pkg = GoScheduler.class.getPackage();
+        String v = pkg == null ? null : pkg.getImplementationVersion();
+        return v != null ? v : "unknown";
+    }
 
     private GoScheduler(Builder b) {
         Loom.ensureAccess();
