@@ -471,6 +471,24 @@ class ChannelSemanticsTest {
         assertThrows(NullPointerException.class, () -> Received.of(null));
     }
 
+    /** Every panic is thrown after the channel lock is released (lock in finally, throw after unlock). */
+    @Test
+    void panicsAndBlockedOperationsLeaveTheChannelUnlocked() throws Exception {
+        GoChannel<Integer> ch = GoChannel.unbuffered();
+        assertEquals(Received.wouldBlockResult(), ch.tryReceive(Duration.ofMillis(5)), "timed out and withdrawn");
+        assertFalse(ch.trySend(1, Duration.ofMillis(5)), "timed out and withdrawn");
+        assertEquals(0, ch.waitingReceivers() + ch.waitingSenders());
+        ch.close();
+        assertThrows(ChannelPanicException.class, () -> ch.send(1));
+        assertFalse(ch.lock.isLocked(), "after send on closed channel");
+        assertThrows(ChannelPanicException.class, ch::close);
+        assertFalse(ch.lock.isLocked(), "after close of closed channel");
+        assertThrows(ChannelPanicException.class, () -> Select.selectIndex(Select.send(ch, 1)));
+        assertFalse(ch.lock.isLocked(), "after a select's send on closed channel");
+        assertTrue(ch.receiveOk().closed());
+        assertFalse(ch.lock.isLocked());
+    }
+
     private static String describe(Received<String> r) {
         return switch (r) {
             case Received.Value<String>(String v) -> "value " + v;
