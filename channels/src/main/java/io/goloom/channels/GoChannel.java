@@ -19,11 +19,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * GoChannel<String> ch = GoChannel.unbuffered();     // make(chan string)
  * GoChannel<String> jobs = GoChannel.buffered(100);  // make(chan string, 100)
  * ch.send("hi");                                     // ch <- "hi"
- * String v = ch.receive();                           // v := <-ch
+ * String v = ch.receive();                           // v := <-ch (null once ch is closed and drained)
  * Received<String> r = ch.receiveOk();               // v, ok := <-ch
  * for (String s : jobs) { ... }                      // for s := range jobs
  * jobs.close();                                      // close(jobs)
  * }</pre>
+ *
+ * <p>Because {@link #receive()} returns null on a closed channel, {@code int v = intChannel.receive()}
+ * throws {@link NullPointerException} after {@code close}; range over the channel or use
+ * {@link #receiveOk()} where it may be closed (see {@link ReceiveChannel#receive()}).
  *
  * <p><b>Semantics</b> (Go's, see chan.go): an unbuffered send completes only when a receiver takes the
  * value, and a waiting receiver gets it directly from the sender. A buffered channel is FIFO; a
@@ -48,7 +52,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * an empty buffer slot is null. Allowing null elements would make a received null ambiguous.
  *
  * <p>A channel is guarded by one {@link ReentrantLock}, held only for a few field updates and never
- * while parking; wake-ups happen after the lock is released.
+ * while parking. Locking discipline (a Java addition: Go's runtime cannot throw while holding a channel
+ * lock, Java can, e.g. OutOfMemoryError): nothing is allocated while the lock is held (a blocking
+ * operation that must wait unlocks, allocates its {@link Waiter}, and looks again), every
+ * {@code lock()} is paired with an {@code unlock()} in {@code finally}, and unparks and exceptions
+ * happen after the lock is released. So an error can never leave a channel locked.
  *
  * @param <E> element type (never null)
  */
@@ -192,12 +200,16 @@ public final class GoChannel<E> implements SendChannel<E>, ReceiveChannel<E> {
         if (outcome == Parking.DONE) {
             return true;
         }
+        boolean completed;
         lock.lock();
-        boolean completed = me.done;
-        if (!completed) {
-            q.remove(me);
+        try {
+            completed = me.done;
+            if (!completed) {
+                q.remove(me);
+            }
+        } finally {
+            lock.unlock();
         }
-        lock.unlock();
         if (!completed) {
             if (outcome == Parking.INTERRUPTED) {
                 throw new InterruptedException();
@@ -222,40 +234,63 @@ public final class GoChannel<E> implements SendChannel<E>, ReceiveChannel<E> {
             Parking.parkForever(this, timed, deadline);
             return false;
         }
-        lock.lock();
-        if (closed) {
-            lock.unlock();
-            throw ChannelPanicException.sendOnClosed();
+        Waiter me = null; // allocated with the lock released, see the class comment on locking
+        for (;;) {
+            int result;
+            Waiter receiver = null;
+            lock.lock();
+            try {
+                if (closed) {
+                    result = SEND_ON_CLOSED;
+                } else if ((receiver = recvq.dequeue()) != null) {
+                    // A receiver is waiting: hand the value over directly, bypassing the buffer.
+                    sendToReceiver(receiver, value);
+                    result = DONE;
+                } else if (qcount < capacity) {
+                    bufferPut(value);
+                    result = DONE;
+                } else if (!block) {
+                    result = NOT_READY;
+                } else if (me != null) {
+                    sendq.enqueue(me);
+                    result = ENQUEUED;
+                } else {
+                    result = NOT_READY;
+                }
+            } finally {
+                lock.unlock();
+            }
+            switch (result) {
+                case SEND_ON_CLOSED:
+                    throw ChannelPanicException.sendOnClosed();
+                case DONE:
+                    if (receiver != null) {
+                        LockSupport.unpark(receiver.thread);
+                    }
+                    return true;
+                case ENQUEUED:
+                    if (!awaitOrWithdraw(sendq, me, Parking.awaitPlain(me, timed, deadline))) {
+                        return false;
+                    }
+                    if (!me.success) {
+                        throw ChannelPanicException.sendOnClosed(); // woken by close
+                    }
+                    return true;
+                default: // NOT_READY
+                    if (!block) {
+                        return false;
+                    }
+                    // Must block: allocate the waiter unlocked, then look again (the channel may have changed).
+                    me = new Waiter(Thread.currentThread(), null, -1, this, value);
+            }
         }
-        Waiter receiver = recvq.dequeue();
-        if (receiver != null) {
-            // A receiver is waiting: hand the value over directly, bypassing the buffer.
-            sendToReceiver(receiver, value);
-            lock.unlock();
-            LockSupport.unpark(receiver.thread);
-            return true;
-        }
-        if (qcount < capacity) {
-            bufferPut(value);
-            lock.unlock();
-            return true;
-        }
-        if (!block) {
-            lock.unlock();
-            return false;
-        }
-        Waiter me = new Waiter(Thread.currentThread(), null, -1, this, value);
-        sendq.enqueue(me);
-        lock.unlock();
-
-        if (!awaitOrWithdraw(sendq, me, Parking.awaitPlain(me, timed, deadline))) {
-            return false;
-        }
-        if (!me.success) {
-            throw ChannelPanicException.sendOnClosed(); // woken by close
-        }
-        return true;
     }
+
+    /** Outcomes of one locked step of chansend/chanrecv, acted on after unlocking. */
+    private static final int DONE = 0;
+    private static final int NOT_READY = 1;
+    private static final int ENQUEUED = 2;
+    private static final int SEND_ON_CLOSED = 3;
 
     // --------------------------------------------------------------- receive
 
@@ -321,39 +356,53 @@ public final class GoChannel<E> implements SendChannel<E>, ReceiveChannel<E> {
             Parking.parkForever(this, timed, deadline);
             return WOULD_BLOCK;
         }
-        lock.lock();
-        if (closed) {
-            if (qcount == 0) {
+        Waiter me = null; // allocated with the lock released, see the class comment on locking
+        for (;;) {
+            int result;
+            Object v = null;
+            Waiter sender = null;
+            lock.lock();
+            try {
+                if (closed && qcount == 0) {
+                    v = CLOSED;
+                    result = DONE;
+                } else if (!closed && (sender = sendq.dequeue()) != null) {
+                    // closed with buffered values left: no sender can be queued (close woke them all)
+                    v = recvFromSender(sender);
+                    result = DONE;
+                } else if (qcount > 0) {
+                    v = bufferTake();
+                    result = DONE;
+                } else if (!block) {
+                    result = NOT_READY;
+                } else if (me != null) {
+                    recvq.enqueue(me);
+                    result = ENQUEUED;
+                } else {
+                    result = NOT_READY;
+                }
+            } finally {
                 lock.unlock();
-                return CLOSED;
             }
-            // closed, but buffered values remain: drain them first
-        } else {
-            Waiter sender = sendq.dequeue();
-            if (sender != null) {
-                Object v = recvFromSender(sender);
-                lock.unlock();
-                LockSupport.unpark(sender.thread);
-                return v;
+            switch (result) {
+                case DONE:
+                    if (sender != null) {
+                        LockSupport.unpark(sender.thread);
+                    }
+                    return v;
+                case ENQUEUED:
+                    if (!awaitOrWithdraw(recvq, me, Parking.awaitPlain(me, timed, deadline))) {
+                        return WOULD_BLOCK;
+                    }
+                    return me.success ? me.elem : CLOSED;
+                default: // NOT_READY
+                    if (!block) {
+                        return WOULD_BLOCK;
+                    }
+                    // Must block: allocate the waiter unlocked, then look again (the channel may have changed).
+                    me = new Waiter(Thread.currentThread(), null, -1, this, null);
             }
         }
-        if (qcount > 0) {
-            Object v = bufferTake();
-            lock.unlock();
-            return v;
-        }
-        if (!block) {
-            lock.unlock();
-            return WOULD_BLOCK;
-        }
-        Waiter me = new Waiter(Thread.currentThread(), null, -1, this, null);
-        recvq.enqueue(me);
-        lock.unlock();
-
-        if (!awaitOrWithdraw(recvq, me, Parking.awaitPlain(me, timed, deadline))) {
-            return WOULD_BLOCK;
-        }
-        return me.success ? me.elem : CLOSED;
     }
 
     // ----------------------------------------------------------------- close
@@ -364,28 +413,35 @@ public final class GoChannel<E> implements SendChannel<E>, ReceiveChannel<E> {
         if (isNil) {
             throw new ChannelPanicException(ChannelPanicException.CLOSE_OF_NIL);
         }
+        // Collect all waiters as a stack (Go's gList) through their wakeLink fields, so nothing is
+        // allocated under the lock; wake them only after unlocking.
+        Waiter wake = null;
+        boolean alreadyClosed;
         lock.lock();
-        if (closed) {
+        try {
+            alreadyClosed = closed;
+            if (!alreadyClosed) {
+                closed = true;
+                Waiter w;
+                while ((w = recvq.dequeue()) != null) {
+                    w.elem = null; // the zero value
+                    w.complete(false);
+                    w.wakeLink = wake;
+                    wake = w;
+                }
+                while ((w = sendq.dequeue()) != null) {
+                    w.elem = null;
+                    w.complete(false); // the sender will throw "send on closed channel"
+                    w.wakeLink = wake;
+                    wake = w;
+                }
+            }
+        } finally {
             lock.unlock();
+        }
+        if (alreadyClosed) {
             throw new ChannelPanicException(ChannelPanicException.CLOSE_OF_CLOSED);
         }
-        closed = true;
-        // Collect all waiters as a stack (Go's gList); wake them only after unlocking.
-        Waiter wake = null;
-        Waiter w;
-        while ((w = recvq.dequeue()) != null) {
-            w.elem = null; // the zero value
-            w.complete(false);
-            w.wakeLink = wake;
-            wake = w;
-        }
-        while ((w = sendq.dequeue()) != null) {
-            w.elem = null;
-            w.complete(false); // the sender will throw "send on closed channel"
-            w.wakeLink = wake;
-            wake = w;
-        }
-        lock.unlock();
         // Pop order as in Go: senders (newest first), then receivers, the oldest receiver last, so on a
         // runnext scheduler (goloom) the oldest receiver runs next.
         while (wake != null) {

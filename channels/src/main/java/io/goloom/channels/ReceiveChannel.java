@@ -20,8 +20,19 @@ public sealed interface ReceiveChannel<E> extends Iterable<E> permits GoChannel 
     /**
      * Go's {@code v := <-ch}. Blocks until a value is available or the channel is closed and drained,
      * in which case it returns {@code null} (Go returns the element type's zero value; Java has none for
-     * generics). Elements are never null, so null means "closed". Use {@link #receiveOk()} to make that
-     * explicit. Receiving from the nil channel blocks until interrupted.
+     * generics). Elements are never null, so null means "closed". Receiving from the nil channel blocks
+     * until interrupted.
+     *
+     * <p>Unboxing that null throws: {@code int v = ch.receive()} works while values come and throws
+     * {@link NullPointerException} once the channel is closed and drained. Where a channel may be closed,
+     * range over it (Go's {@code for v := range ch}), use {@link #receiveOk()} (Go's {@code v, ok := <-ch}),
+     * or keep the boxed type and test for null:
+     *
+     * <pre>{@code
+     * for (int v : ch) { use(v); }            // ends at close, never sees null
+     * Received<Integer> r = ch.receiveOk();    // r.ok() is false once closed
+     * if (r.ok()) use(r.value());
+     * }</pre>
      *
      * @return the value, or null when the channel is closed and drained
      * @throws InterruptedException if interrupted before a value was received
@@ -30,7 +41,8 @@ public sealed interface ReceiveChannel<E> extends Iterable<E> permits GoChannel 
 
     /**
      * Go's {@code v, ok := <-ch}: blocks like {@link #receive()} and returns a {@link Received} whose
-     * {@code ok()} is false exactly when the channel is closed and drained.
+     * {@code ok()} is false exactly when the channel is closed and drained: a {@link Received.Value} or a
+     * {@link Received.Closed}, never a {@link Received.WouldBlock}.
      *
      * @throws InterruptedException if interrupted before a value was received
      */

@@ -1,6 +1,7 @@
 package io.goloom.channels;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -18,6 +19,7 @@ import static io.goloom.channels.Goroutines.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -448,5 +450,50 @@ class ChannelSemanticsTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GoChannel.buffered(-1));
             assertEquals("makechan: size out of range", e.getMessage());
         });
+    }
+
+    /** Received is sealed: a switch over the three outcomes needs no default, and records deconstruct. */
+    @Test
+    void receivedIsASealedTypeForPatternMatching() throws Exception {
+        GoChannel<String> ch = GoChannel.buffered(1);
+        assertEquals("nothing", describe(ch.tryReceive()));
+        ch.send("v");
+        ch.close();
+        Received<String> r = ch.tryReceive();
+        assertEquals("value v", describe(r));
+        assertEquals(new Received.Value<>("v"), r);
+        assertEquals("v", r.value());
+        assertEquals("closed", describe(ch.receiveOk()));
+        assertSame(Received.closedChannel(), ch.receiveOk(), "one shared instance");
+        assertEquals(Received.Status.CLOSED, ch.receiveOk().status());
+        assertNull(ch.receiveOk().value());
+        assertEquals("fallback", ch.receiveOk().orElse("fallback"));
+        assertThrows(NullPointerException.class, () -> Received.of(null));
+    }
+
+    /** Every panic is thrown after the channel lock is released (lock in finally, throw after unlock). */
+    @Test
+    void panicsAndBlockedOperationsLeaveTheChannelUnlocked() throws Exception {
+        GoChannel<Integer> ch = GoChannel.unbuffered();
+        assertEquals(Received.wouldBlockResult(), ch.tryReceive(Duration.ofMillis(5)), "timed out and withdrawn");
+        assertFalse(ch.trySend(1, Duration.ofMillis(5)), "timed out and withdrawn");
+        assertEquals(0, ch.waitingReceivers() + ch.waitingSenders());
+        ch.close();
+        assertThrows(ChannelPanicException.class, () -> ch.send(1));
+        assertFalse(ch.lock.isLocked(), "after send on closed channel");
+        assertThrows(ChannelPanicException.class, ch::close);
+        assertFalse(ch.lock.isLocked(), "after close of closed channel");
+        assertThrows(ChannelPanicException.class, () -> Select.selectIndex(Select.send(ch, 1)));
+        assertFalse(ch.lock.isLocked(), "after a select's send on closed channel");
+        assertTrue(ch.receiveOk().closed());
+        assertFalse(ch.lock.isLocked());
+    }
+
+    private static String describe(Received<String> r) {
+        return switch (r) {
+            case Received.Value<String>(String v) -> "value " + v;
+            case Received.Closed<String> c -> "closed";
+            case Received.WouldBlock<String> w -> "nothing";
+        };
     }
 }

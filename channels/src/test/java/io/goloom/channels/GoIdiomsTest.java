@@ -130,10 +130,10 @@ class GoIdiomsTest {
             try {
                 for (int i = 1; i <= n; i++) {
                     int v = i;
-                    boolean[] cancelled = {false};
                     // select { case out <- n: case <-done: return }
-                    Select.select(Select.send(out, v), Select.recv(done, x -> cancelled[0] = true));
-                    if (cancelled[0]) {
+                    boolean cancelled = Select.select(Select.send(out, v).map(s -> false),
+                            Select.receive(done).map(x -> true));
+                    if (cancelled) {
                         return;
                     }
                 }
@@ -150,9 +150,9 @@ class GoIdiomsTest {
         g.go(() -> {
             try {
                 for (int n : in) {
-                    boolean[] cancelled = {false};
-                    Select.select(Select.send(out, n * n), Select.recv(done, x -> cancelled[0] = true));
-                    if (cancelled[0]) {
+                    boolean cancelled = Select.select(Select.send(out, n * n).map(s -> false),
+                            Select.receive(done).map(x -> true));
+                    if (cancelled) {
                         return;
                     }
                 }
@@ -172,9 +172,9 @@ class GoIdiomsTest {
             g.go(() -> {
                 try {
                     for (int n : c) {
-                        boolean[] cancelled = {false};
-                        Select.select(Select.send(out, n), Select.recv(done, x -> cancelled[0] = true));
-                        if (cancelled[0]) {
+                        boolean cancelled = Select.select(Select.send(out, n).map(s -> false),
+                                Select.receive(done).map(x -> true));
+                        if (cancelled) {
                             return;
                         }
                     }
@@ -227,26 +227,25 @@ class GoIdiomsTest {
             GoTime.Ticker ticker = GoTime.newTicker(Duration.ofMillis(2)); // ticker := time.NewTicker(2 * time.Millisecond)
             ReceiveChannel<java.time.Instant> timeout = GoTime.after(Duration.ofSeconds(20));
             int ticks = 0;
-            boolean[] finished = {false};
             try (Goroutines g = new Goroutines(kind)) {
                 g.go(() -> {
                     Thread.sleep(30);
                     results.send("result");
                 });
-                while (!finished[0]) {
-                    int[] tick = {0};
+                String result = null;
+                while (result == null) {
                     // select { case <-ticker.C: ticks++; case r := <-results: ...; case <-timeout: t.Fatal() }
-                    Select.select(
-                            Select.recv(ticker.channel(), t -> tick[0] = 1),
-                            Select.recv(results, r -> {
-                                assertEquals("result", r);
-                                finished[0] = true;
-                            }),
-                            Select.recv(timeout, t -> {
+                    result = Select.select(
+                            Select.receive(ticker.channel()).map(t -> (String) null),
+                            Select.receive(results),
+                            Select.receive(timeout).map(t -> {
                                 throw new AssertionError("timed out");
                             }));
-                    ticks += tick[0];
+                    if (result == null) {
+                        ticks++;
+                    }
                 }
+                assertEquals("result", result);
                 g.join();
             } finally {
                 ticker.stop(); // defer ticker.Stop()

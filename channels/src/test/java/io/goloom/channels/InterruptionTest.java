@@ -96,7 +96,7 @@ class InterruptionTest {
             assertThrows(InterruptedException.class, ch::receive);
             assertEquals(1, ch.len(), "not received");
             Thread.currentThread().interrupt();
-            assertThrows(InterruptedException.class, () -> Select.select(Select.recv(ch)));
+            assertThrows(InterruptedException.class, () -> Select.selectIndex(Select.receive(ch)));
             assertEquals(1, ch.len());
             // non-blocking operations ignore the interrupt status and leave it set
             Thread.currentThread().interrupt();
@@ -256,7 +256,7 @@ class InterruptionTest {
                 try (Goroutines g = new Goroutines(kind)) {
                     Thread sel = g.go(() -> {
                         try {
-                            Select.select(Select.recv(a, got::set), Select.recv(b, got::set));
+                            Select.selectIndex(Select.receive(a, got::set), Select.receive(b, got::set));
                         } catch (InterruptedException e) {
                             got.set(THREW);
                         }
@@ -291,8 +291,8 @@ class InterruptionTest {
                 AtomicBoolean sent = new AtomicBoolean();
                 int v = i;
                 try (Goroutines g = new Goroutines(kind)) {
-                    g.go(() -> Select.select(
-                            Select.recv(a, got::set),
+                    g.go(() -> Select.selectIndex(
+                            Select.receive(a, got::set),
                             Select.timeout(Duration.ofNanos(200_000), () -> got.set(THREW))));
                     g.go(() -> sent.set(a.trySend(v, Duration.ofNanos(200_000))));
                     g.join();
@@ -318,7 +318,7 @@ class InterruptionTest {
             b.send(0); // b full, so the send case blocks too
             try (Goroutines g = new Goroutines(kind)) {
                 Thread t = g.go(() -> assertThrows(InterruptedException.class,
-                        () -> Select.select(Select.recv(a), Select.send(b, 5), Select.recv(GoChannel.nil()))));
+                        () -> Select.selectIndex(Select.receive(a), Select.send(b, 5), Select.receive(GoChannel.nil()))));
                 await("select blocked", () -> a.waitingReceivers() == 1 && b.waitingSenders() == 1);
                 t.interrupt();
                 g.join();

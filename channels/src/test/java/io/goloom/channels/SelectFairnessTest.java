@@ -34,7 +34,7 @@ class SelectFairnessTest {
             b.send(1);
             int[] wins = new int[2];
             for (int i = 0; i < SELECTS; i++) {
-                int chosen = Select.select(Select.recv(a), Select.recv(b));
+                int chosen = Select.selectIndex(Select.receive(a), Select.receive(b));
                 wins[chosen]++;
                 assertTrue((chosen == 0 ? a : b).trySend(chosen), "refill the one taken: both stay ready");
             }
@@ -52,7 +52,7 @@ class SelectFairnessTest {
             b.close();
             int[] wins = new int[2];
             for (int i = 0; i < SELECTS; i++) {
-                wins[Select.select(Select.recv(a), Select.recv(b))]++;
+                wins[Select.selectIndex(Select.receive(a), Select.receive(b))]++;
             }
             assertShare(wins, 2);
         });
@@ -69,7 +69,7 @@ class SelectFairnessTest {
             in.send(0);
             int[] wins = new int[3];
             for (int i = 0; i < SELECTS; i++) {
-                int chosen = Select.select(Select.recv(in), Select.send(out, 1), Select.recv(closed));
+                int chosen = Select.selectIndex(Select.receive(in), Select.send(out, 1), Select.receive(closed));
                 wins[chosen]++;
                 if (chosen == 0) {
                     in.send(0);
@@ -88,7 +88,7 @@ class SelectFairnessTest {
             GoChannel<Integer> a = GoChannel.unbuffered();
             a.close();
             for (int i = 0; i < 10_000; i++) {
-                assertEquals(1, Select.select(Select.defaultCase(), Select.recv(a)));
+                assertEquals(1, Select.selectIndex(Select.defaultCase(), Select.receive(a)));
             }
         });
     }

@@ -202,10 +202,10 @@ class StressTest {
                     delivered[0] = false;
                     try {
                         if (r.nextInt(4) == 0) {
-                            Select.select(Select.send(a, v, onSent), Select.send(b, v, onSent), Select.recv(idle),
+                            Select.selectIndex(Select.send(a, v, onSent), Select.send(b, v, onSent), Select.receive(idle),
                                     Select.timeout(Duration.ofNanos(r.nextInt(100_000))));
                         } else {
-                            Select.select(Select.send(a, v, onSent), Select.recv(idle), Select.send(b, v, onSent));
+                            Select.selectIndex(Select.send(a, v, onSent), Select.receive(idle), Select.send(b, v, onSent));
                         }
                         ledger.sent(v, delivered[0]);
                     } catch (InterruptedException e) {
@@ -221,8 +221,8 @@ class StressTest {
                 Received<?>[] last = new Received<?>[1];
                 while (!ca.isNil() || !cb.isNil()) {
                     try {
-                        int chosen = Select.select(Select.recvOk(ca, x -> last[0] = x), Select.recv(idle),
-                                Select.recvOk(cb, x -> last[0] = x));
+                        int chosen = Select.selectIndex(Select.receiveOk(ca, x -> last[0] = x), Select.receive(idle),
+                                Select.receiveOk(cb, x -> last[0] = x));
                         Received<?> got = last[0];
                         if (got.ok()) {
                             ledger.receivedValue((Integer) got.value());

@@ -16,8 +16,8 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
  * woken by the first communication) and a non-blocking one (a select with {@code default}). The value is taken
  * by at most one of them, and if neither takes it, it is still in the channel.
  * <p>
- * {@code ch} (buffered(1)) holds v; {@code done} is open. Select A blocks on {@code recv(ch)} and
- * {@code recv(done)}. Select B polls {@code recv(ch)} with a default, then closes {@code done}, which releases A if
+ * {@code ch} (buffered(1)) holds v; {@code done} is open. Select A blocks on {@code receive(ch)} and
+ * {@code receive(done)}. Select B polls {@code receive(ch)} with a default, then closes {@code done}, which releases A if
  * it is still parked. (When both of A's cases are ready Go picks one at random, so A may take "done" and leave v.)
  * <p>
  * Result: (what A took, what B took, what is left in ch).
@@ -41,19 +41,17 @@ public class ChanSelectRaceTest {
 
     @Actor
     public void selectA(LLL_Result r) {
-        String[] took = new String[1];
         try {
-            Select.select(Select.recv(ch, v -> took[0] = v), Select.recv(done, v -> took[0] = "done"));
+            r.r1 = Select.select(Select.receive(ch), Select.receive(done).map(v -> "done"));
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        r.r1 = took[0];
     }
 
     @Actor
     public void selectB(LLL_Result r) {
         String[] took = new String[1];
-        Select.trySelect(Select.recv(ch, v -> took[0] = v), Select.defaultCase(() -> took[0] = "default"));
+        Select.trySelect(Select.receive(ch, v -> took[0] = v), Select.defaultCase(() -> took[0] = "default"));
         r.r2 = took[0];
         done.close();
     }

@@ -35,13 +35,11 @@ public class ChanSelectRaceBroken {
 
     @Actor
     public void selectA(LLL_Result r) {
-        String[] took = new String[1];
         try {
-            Select.select(Select.recv(ch, v -> took[0] = v), Select.recv(done, v -> took[0] = "done"));
+            r.r1 = Select.select(Select.receive(ch), Select.receive(done).map(v -> "done"));
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        r.r1 = took[0];
     }
 
     @Actor

@@ -23,15 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(60)
 class WorkloadSmokeTest {
-    private static Sched goloom1;
-    private static Sched goloom2;
-    private static Sched jdk;
+    private static BenchScheduler goloom1;
+    private static BenchScheduler goloom2;
+    private static BenchScheduler jdk;
 
     @BeforeAll
     static void open() {
-        goloom1 = Sched.open(true, 1);
-        goloom2 = Sched.open(true, 2);
-        jdk = Sched.jdkAsIs();
+        goloom1 = BenchScheduler.open(true, 1);
+        goloom2 = BenchScheduler.open(true, 2);
+        jdk = BenchScheduler.jdkAsIs();
     }
 
     @AfterAll

@@ -41,8 +41,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waits until no carrier is left.
  */
 public final class GoScheduler implements Executor, AutoCloseable {
-    /** goloom's version. */
-    public static final String VERSION = "0.1.0";
+    /**
+     * goloom's version, as the build wrote it: the Maven project version (e.g. {@code 0.1.0-SNAPSHOT}), read from
+     * the filtered resource {@code goloom-version.properties}, else from the jar manifest's
+     * {@code Implementation-Version}, else {@code "unknown"}. Not a compile-time constant, so code compiled against
+     * one goloom jar reports the version of the jar it runs with.
+     */
+    public static final String VERSION = buildVersion();
     /** The largest GOMAXPROCS accepted. Go has no limit; this one guards against absurd values. */
     public static final int MAX_PROCS = 4096;
     /** Go's default thread limit ({@code sched.maxmcount}, {@code debug.SetMaxThreads}). */
@@ -56,6 +61,25 @@ public final class GoScheduler implements Executor, AutoCloseable {
     private final boolean closable;
     private final long createdNanos = System.nanoTime();
     private javax.management.ObjectName mxbeanName;
+
+    /** Reads {@link #VERSION}; never throws (a version string must not stop a scheduler or the agent). */
+    private static String buildVersion() {
+        try (java.io.InputStream in = GoScheduler.class.getResourceAsStream("goloom-version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank() && !v.contains("${")) { // "${" : the resource was not filtered
+                    return v.strip();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // fall through to the manifest
+        }
+        Package pkg = GoScheduler.class.getPackage();
+        String v = pkg == null ? null : pkg.getImplementationVersion();
+        return v != null ? v : "unknown";
+    }
 
     private GoScheduler(Builder b) {
         Loom.ensureAccess();
@@ -278,6 +302,64 @@ public final class GoScheduler implements Executor, AutoCloseable {
     public void exitSyscall(boolean entered) {
         if (entered) {
             sched.exitsyscall();
+        }
+    }
+
+    /**
+     * Go's {@code entersyscall}/{@code exitsyscall} as a try-with-resources bracket, the way
+     * {@link java.util.concurrent.ForkJoinPool#managedBlock} brackets a blocking call for a ForkJoinPool:
+     *
+     * <pre>{@code
+     * try (var s = sched.syscall()) {
+     *     blockingCall(); // blocks the carrier: sysmon hands this P to another carrier after one tick
+     * }
+     * }</pre>
+     *
+     * <p>Outside a virtual thread of this scheduler, and inside another bracket, it enters nothing
+     * ({@link Syscall#entered()} is false) and closing it does nothing. The bracket must be closed by the
+     * thread that opened it, which try-with-resources does.
+     */
+    public Syscall syscall() {
+        Syscall s = new Syscall(this); // allocated first: nothing may fail between entersyscall and the bracket
+        s.entered = enterSyscall();
+        return s;
+    }
+
+    /**
+     * An open {@link #syscall()} bracket; {@link #close()} is Go's {@code exitsyscall}. Idempotent, never throws a
+     * checked exception.
+     */
+    public static final class Syscall implements AutoCloseable {
+        private final GoScheduler scheduler;
+        private final Thread thread = Thread.currentThread();
+        private boolean entered;
+        private boolean closed;
+
+        private Syscall(GoScheduler scheduler) {
+            this.scheduler = scheduler;
+        }
+
+        /** Whether this bracket entered the syscall state (false off this scheduler or when nested). */
+        public boolean entered() {
+            return entered;
+        }
+
+        /**
+         * Go's {@code exitsyscall}: keeps or reacquires a P, or queues this virtual thread until one is free.
+         *
+         * @throws IllegalStateException if called by another thread than the one that opened the bracket
+         */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            if (Thread.currentThread() != thread) {
+                throw new IllegalStateException("a syscall bracket must be closed by the thread that opened it ("
+                        + thread + "); use try-with-resources");
+            }
+            closed = true;
+            scheduler.exitSyscall(entered);
         }
     }
 

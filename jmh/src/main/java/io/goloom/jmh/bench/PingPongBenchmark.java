@@ -20,12 +20,12 @@ public class PingPongBenchmark {
     public int procs;
 
     private Impl im;
-    private Sched sched;
+    private BenchScheduler sched;
 
     @Setup(Level.Trial)
     public void setup() {
         im = Impl.parse(impl);
-        sched = Sched.open(im, procs);
+        sched = BenchScheduler.open(im, procs);
     }
 
     @TearDown(Level.Trial)

@@ -23,12 +23,12 @@ public class YieldBenchmark {
     public int threads;
 
     private Impl im;
-    private Sched sched;
+    private BenchScheduler sched;
 
     @Setup(Level.Trial)
     public void setup() {
         im = Impl.parse(impl);
-        sched = Sched.open(im, procs);
+        sched = BenchScheduler.open(im, procs);
     }
 
     @TearDown(Level.Trial)

@@ -38,12 +38,11 @@ public final class SelectPingPong {
                     GoChannel<Integer> ga = (GoChannel<Integer>) reqA.raw();
                     @SuppressWarnings("unchecked")
                     GoChannel<Integer> gb = (GoChannel<Integer>) reqB.raw();
-                    int[] got = new int[1];
-                    Select.Case ca = Select.recv(ga, v -> got[0] = v);
-                    Select.Case cb = Select.recv(gb, v -> got[0] = v);
+                    Select.Case<Integer> ca = Select.receive(ga);
+                    Select.Case<Integer> cb = Select.receive(gb);
                     for (int i = 0; i < total; i++) {
-                        Select.select(ca, cb);
-                        (got[0] == 0 ? repA : repB).send(got[0]);
+                        int who = Select.select(ca, cb);
+                        (who == 0 ? repA : repB).send(who);
                         served++;
                     }
                 }

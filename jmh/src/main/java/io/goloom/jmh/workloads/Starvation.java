@@ -70,7 +70,7 @@ public final class Starvation {
         int procs = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         long hogMillis = args.length > 2 ? Long.parseLong(args[2]) : 1000;
         Result r;
-        try (Sched s = Sched.open(Impl.parse(impl), procs)) {
+        try (BenchScheduler s = BenchScheduler.open(Impl.parse(impl), procs)) {
             run(s.factory(), procs, 100); // warm up
             r = run(s.factory(), procs, hogMillis);
         }

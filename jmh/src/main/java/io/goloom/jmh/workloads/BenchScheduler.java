@@ -12,30 +12,30 @@ import java.util.concurrent.ThreadFactory;
  * once, when the first virtual thread is made, so {@link #open} sets it if no virtual thread exists yet (a JMH fork
  * is a fresh JVM per parameter combination) and fails if the default scheduler already runs at another parallelism.
  */
-public final class Sched implements AutoCloseable {
+public final class BenchScheduler implements AutoCloseable {
     private final GoScheduler goloom;
     private final ThreadFactory factory;
 
-    private Sched(GoScheduler goloom, ThreadFactory factory) {
+    private BenchScheduler(GoScheduler goloom, ThreadFactory factory) {
         this.goloom = goloom;
         this.factory = factory;
     }
 
-    public static Sched open(boolean goloom, int procs) {
+    public static BenchScheduler open(boolean goloom, int procs) {
         if (goloom) {
             GoScheduler s = GoScheduler.builder().maxProcs(procs).name("bench-p" + procs).build();
-            return new Sched(s, s.threadBuilder().factory());
+            return new BenchScheduler(s, s.threadBuilder().factory());
         }
         requireJdkParallelism(procs);
-        return new Sched(null, Thread.ofVirtual().factory());
+        return new BenchScheduler(null, Thread.ofVirtual().factory());
     }
 
     /** The JDK's default scheduler at whatever parallelism it has (tests only: no parallelism check). */
-    public static Sched jdkAsIs() {
-        return new Sched(null, Thread.ofVirtual().factory());
+    public static BenchScheduler jdkAsIs() {
+        return new BenchScheduler(null, Thread.ofVirtual().factory());
     }
 
-    public static Sched open(Impl impl, int procs) {
+    public static BenchScheduler open(Impl impl, int procs) {
         return open(impl.goloom(), procs);
     }
 

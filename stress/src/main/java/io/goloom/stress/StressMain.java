@@ -449,7 +449,7 @@ public final class StressMain {
                     @SuppressWarnings("unchecked")
                     Received<Integer>[] got = new Received[1];
                     selects.increment();
-                    Select.select(Select.recvOk(ch, x -> got[0] = x),
+                    Select.selectIndex(Select.receiveOk(ch, x -> got[0] = x),
                             Select.timeout(Duration.ofMillis(5), () -> selectTimeouts.increment()));
                     r = got[0];
                     if (r == null) {
