@@ -174,16 +174,19 @@ fi
 
 # --- timer lateness with every P busy ------------------------------------------------------------------------------
 if [[ -z "${SKIP_LATENCY:-}" ]]; then
-  echo "# timer lateness $MODE $START_DATE: GOMAXPROCS busy virtual threads (100 us slices + Thread.yield), 4 sleepers of Thread.sleep(1 ms), ${LAT_S}s after a 1 s warm-up" > "$LAT_OUT"
+  echo "# timer lateness $MODE $START_DATE: GOMAXPROCS busy virtual threads (yield: 100 us slices + Thread.yield) or GOMAXPROCS pairs (pingpong: 100 us slices, unpark partner + park), 4 sleepers of Thread.sleep(1 ms), ${LAT_S}s after a 1 s warm-up" > "$LAT_OUT"
   echo "== timer lateness ($ROUNDS round(s), ${LAT_S}s each) -> $LAT_OUT"
   for round in $(seq 1 "$ROUNDS"); do
     for p in ${PROCS//,/ }; do
-      for sched in jdk goloom; do
-        # shellcheck disable=SC2046
-        l="$(GOMAXPROCS="$p" taskset -c "$(server_cpus "$p")" timeout $(( LAT_S + 90 )) "$JAVA" "${SERVER_JVM_FLAGS[@]}" \
-            $(sched_flags "$sched") -Djdk.virtualThreadScheduler.parallelism="$p" -cp "$CP" \
-            io.goloom.httpbench.TimerLateness "$sched" "$p" "$LAT_S" 2>&1 | grep '^lateness' || echo "lateness sched=$sched error=failed")"
-        echo "round=$round P=$p $l" | tee -a "$LAT_OUT"
+      for kind in yield pingpong; do
+        for sched in jdk goloom; do
+          # shellcheck disable=SC2046
+          l="$(GOMAXPROCS="$p" taskset -c "$(server_cpus "$p")" timeout $(( 2 * LAT_S + 90 )) "$JAVA" "${SERVER_JVM_FLAGS[@]}" \
+              $(sched_flags "$sched") -Djdk.virtualThreadScheduler.parallelism="$p" -cp "$CP" \
+              io.goloom.httpbench.TimerLateness "$sched" "$p" "$LAT_S" 4 100 "$kind" 2>&1 | grep '^lateness' \
+              || echo "lateness sched=$sched kind=$kind error=failed")"
+          echo "round=$round P=$p $l" | tee -a "$LAT_OUT"
+        done
       done
     done
   done

@@ -33,7 +33,7 @@ class HttpServerReportTest {
             "# timer lateness quick",
             "round=1 P=1 lateness sched=jdk busy=1 sleepers=4 seconds=3.0 samples=100 p50_us=84000.0 p99_us=99000.0 "
                     + "max_us=120000.0 early=0 busy_slices=9",
-            "round=1 P=1 lateness sched=goloom busy=1 sleepers=4 seconds=3.0 samples=9000 p50_us=80.0 p99_us=400.0 "
+            "round=1 P=1 lateness sched=goloom kind=pingpong busy=1 sleepers=4 seconds=3.0 samples=9000 p50_us=80.0 p99_us=400.0 "
                     + "max_us=900.0 early=0 busy_slices=9");
 
     private static String render(Path dir) throws Exception {
@@ -61,7 +61,8 @@ class HttpServerReportTest {
         assertTrue(s.contains("| plain text | 1 | **missed** 1.09x | met 8.00 vs 9.00 ms | 0.75x (no target) | **missed** 5 |"), s);
         // sleep: req/s equal (missed), p99 higher (missed), CPU 18/20 = 0.90x > 0.85x (missed), carriers 2 <= 3 (met)
         assertTrue(s.contains("| 5 ms sleep | 1 | **missed** 1.00x | **missed** 7.50 vs 7.00 ms | **missed** 0.90x | met 2 |"), s);
-        assertTrue(s.contains("| 1 | **goloom agent** | 0.08 | 0.40 | 0.90 | 9000 | 0 | met p50 ≤ 1 ms |"), s);
+        assertTrue(s.contains("| 1 | 1 ping-pong pairs | **goloom agent** | 0.08 | 0.40 | 0.90 | 9000 | 750 | 0 | met p50 ≤ 1 ms |"), s);
+        assertTrue(s.contains("| 1 | 1 yielding | JDK default | 84.0 | 99.0 | 120 | 100 | 8.33 | 0 |  |"), s);
         assertTrue(s.contains("error=server-did-not-start"), s);
         assertTrue(Files.readString(dir.resolve("plots/http-server-rps.svg")).contains("higher is better"));
         assertTrue(Files.readString(dir.resolve("plots/http-server-p99.svg")).contains("lower is better"));
