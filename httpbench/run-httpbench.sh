@@ -147,6 +147,10 @@ if [[ -z "${SKIP_HTTP:-}" ]]; then
           taskset -c "$(wrk_cpus "$p")" timeout $(( WARMUP + 30 )) wrk -t1 -c"$conns" -d"${WARMUP}s" --timeout 10s "$url" > /dev/null 2>&1 || true
           read -r t0 cs0 <<< "$(snap "$SERVER_PID")"
           wout="$(taskset -c "$(wrk_cpus "$p")" timeout $(( SECONDS_ + 30 )) wrk -t1 -c"$conns" -d"${SECONDS_}s" --timeout 10s --latency "$url" 2>&1 || true)"
+          if ! kill -0 "$SERVER_PID" 2> /dev/null; then
+            echo "round=$round P=$p route=$route sched=$sched conns=$conns error=server-died" >> "$HTTP_OUT"
+            stop_server; continue
+          fi
           read -r t1 cs1 <<< "$(snap "$SERVER_PID")"
           thr="$(threads "$SERVER_PID")"
           stop_server
@@ -196,6 +200,6 @@ fi
 if [[ -z "${SKIP_RENDER:-}" ]]; then
   echo "== rendering the server section of docs/benchmarks.md"
   "$JAVA" -cp jmh/target/classes io.goloom.jmh.report.HttpServerReport --mode "$MODE" \
-      --http "$HTTP_OUT" --lateness "$LAT_OUT" --out docs/benchmarks.md --plots docs/plots \
+      --http "$HTTP_OUT" --lateness "$LAT_OUT" --out docs/benchmarks.md --plots docs/plots --notes httpbench/notes.md \
       --command "httpbench/run-httpbench.sh $MODE" --date "$START_DATE"
 fi

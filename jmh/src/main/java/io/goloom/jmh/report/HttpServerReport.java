@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * <pre>
  *   java -cp jmh/target/classes io.goloom.jmh.report.HttpServerReport --mode quick \
  *       --http jmh/results/http-server-quick.txt --lateness jmh/results/timer-lateness-quick.txt \
- *       --out docs/benchmarks.md --plots docs/plots --command "httpbench/run-httpbench.sh quick"
+ *       --out docs/benchmarks.md --plots docs/plots --notes httpbench/notes.md \
+ *       --command "httpbench/run-httpbench.sh quick"
  * </pre>
  */
 public final class HttpServerReport {
@@ -168,6 +169,11 @@ public final class HttpServerReport {
     }
 
     String render(String mode, String command, String date, Path out, Path plots) throws IOException {
+        return render(mode, command, date, "", out, plots);
+    }
+
+    /** As above, with {@code notes} (hand-written, httpbench/notes.md) closing the section. */
+    String render(String mode, String command, String date, String notes, Path out, Path plots) throws IOException {
         StringBuilder b = new StringBuilder();
         b.append(BEGIN).append("\n");
         b.append("## Server benchmark: an unmodified Helidon server under the one flag (issue 10)\n\n");
@@ -320,6 +326,10 @@ public final class HttpServerReport {
             failures.forEach(l -> b.append(l).append("\n"));
             b.append("```\n\n");
         }
+        if (!notes.isBlank()) {
+            b.append("### Reading the server numbers (hand-written; httpbench/notes.md)\n\n").append(notes.strip())
+                    .append("\n\n");
+        }
         b.append(END).append("\n");
         return b.toString();
     }
@@ -379,8 +389,10 @@ public final class HttpServerReport {
         if (Files.exists(late)) {
             r.readLateness(Files.readAllLines(late));
         }
+        Path notes = Path.of(a.getOrDefault("notes", "httpbench/notes.md"));
         String section = r.render(mode, a.getOrDefault("command", "httpbench/run-httpbench.sh " + mode),
-                a.getOrDefault("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)), out, plots);
+                a.getOrDefault("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)),
+                Files.exists(notes) ? Files.readString(notes) : "", out, plots);
         String md = Files.exists(out) ? Files.readString(out) : "";
         Files.writeString(out, splice(md, section));
         System.out.println("wrote the server section of " + out + " and " + plots + "/http-server-*.svg");
