@@ -19,8 +19,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code /plain}: a constant string; the cost is the HTTP and socket path alone.</li>
  *   <li>{@code /sleep}: {@code Thread.sleep(5 ms)} then a constant; a timer per request.</li>
- *   <li>{@code /cpu}: about 200 µs of arithmetic on a 2026 server vCPU ({@link #CPU_ITERATIONS} fixed, so that both
- *       schedulers do the same work; not calibrated at start-up).</li>
+ *   <li>{@code /cpu}: about 200 µs of arithmetic ({@link #CPU_ITERATIONS}).</li>
  *   <li>{@code /ring}: 10 fresh virtual threads pass a token round a ring of {@code SynchronousQueue}s
  *       ({@link #RING_LAPS} laps = 100 hand-offs), joined before the answer.</li>
  * </ul>
@@ -31,7 +30,10 @@ import java.util.concurrent.TimeUnit;
 public final class BenchServer {
     /** The /sleep route's sleep. */
     static final long SLEEP_MILLIS = 5;
-    /** Iterations of {@link #cpuWork}: about 200 µs on the 2-vCPU EPYC VM this was written on. */
+    /**
+     * Iterations of {@link #cpuWork}: about 200 µs on the 2-vCPU VM this was written on (160,000 took 240 µs, best of
+     * 3,000 calls). Fixed, not calibrated, so that both schedulers and every run do the same work per request.
+     */
     static final int CPU_ITERATIONS = 135_000;
     /** Threads in the /ring route's ring. */
     static final int RING_THREADS = 10;
