@@ -112,6 +112,11 @@ public final class Report {
         String md = r.render(mode, a.getOrDefault("command", "jmh/run-benchmarks.sh " + mode),
                 a.getOrDefault("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)),
                 Files.exists(notes) ? Files.readString(notes) : "", out, plots);
+        // the server benchmark's section belongs to httpbench/run-httpbench.sh (HttpServerReport): keep it
+        String server = Files.exists(out) ? HttpServerReport.section(Files.readString(out)) : null;
+        if (server != null) {
+            md = HttpServerReport.splice(md, server);
+        }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         System.out.println("wrote " + out + " and plots under " + plots);

@@ -14,6 +14,12 @@ final class Svg {
         "#264653", "#6c757d", "#b5838d"};
 
     static String barChart(String title, String unit, List<String> groups, List<Series> series) {
+        return barChart(title, unit, false, groups, series);
+    }
+
+    /** As above; {@code higherIsBetter} only changes the title's hint (requests/s, say). */
+    static String barChart(String title, String unit, boolean higherIsBetter, List<String> groups,
+                           List<Series> series) {
         int barH = 16;
         int gap = 10;
         int labelW = 250;
@@ -38,7 +44,7 @@ final class Svg {
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", width, height, width, height));
         b.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
         b.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
-                esc(title + " (" + unit + ", lower is better)")));
+                esc(title + " (" + unit + (higherIsBetter ? ", higher is better)" : ", lower is better)"))));
         int y = top;
         for (int g = 0; g < groups.size(); g++) {
             b.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s</text>%n", y + 12,
