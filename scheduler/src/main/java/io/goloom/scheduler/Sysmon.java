@@ -111,7 +111,29 @@ final class Sysmon implements Runnable {
         }
     }
 
+    /**
+     * Go's deep-sleep condition ({@code sched.npidle == gomaxprocs}), made exact: no P is RUNNING and the global
+     * queue is empty. The counter alone is not enough here: a GOMAXPROCS shrink lowers {@code gomaxprocs} first
+     * and takes the idle Ps above it off the list one by one afterwards, so for the length of that scan
+     * {@code npidle >= gomaxprocs} held while P0 ran, and sysmon slept 60 s with nobody to wake it (issue 13).
+     * Go avoids that by resizing under stop-the-world. The scan asks the question itself ("does any P run?")
+     * instead of a count that lags behind the idle list, whatever the resize does.
+     *
+     * <p>Dekker pair, the one {@link #wakeIfSleeping} relies on: sysmon stores {@code sleeping = true} and then
+     * reads every P's status here; {@code acquirep} stores RUNNING and then reads {@code sleeping}. Either sysmon
+     * sees the RUNNING P and stays awake, or acquirep sees the flag and unparks it. Ps stay RUNNING while sysmon
+     * itself hands them off, and a P in flight from the idle list to {@code startm} is acquired (and wakes
+     * sysmon) by its new M.
+     */
     private boolean allIdle() {
-        return sched.npidle.get() >= sched.gomaxprocs && sched.runq.isEmpty();
+        if (sched.npidle.get() < sched.gomaxprocs || !sched.runq.isEmpty()) {
+            return false; // cheap common case: some P is (or is about to be) running
+        }
+        for (Processor pp : sched.procs.all()) {
+            if (pp.status() == Processor.RUNNING) {
+                return false;
+            }
+        }
+        return sched.runq.isEmpty();
     }
 }
