@@ -46,9 +46,27 @@ final class Sysmon implements Runnable {
         }
     }
 
+    /**
+     * Announces the deep sleep and re-checks after it: acquirep sets RUNNING, then reads {@code sleeping}
+     * ({@link #allIdle} has the pair). True if sysmon may sleep; false (and not {@code sleeping}) if a P runs.
+     * Package-private for jcstress.
+     */
+    boolean enterDeepSleep() {
+        sleeping = true;
+        if (allIdle()) {
+            return true;
+        }
+        sleeping = false;
+        return false;
+    }
+
+    /** How many times {@link #wakeIfSleeping} found sysmon asleep (jcstress reads it; rare, so a CAS is fine). */
+    final AtomicInteger wakeSignals = new AtomicInteger();
+
     /** Called when a P is acquired, a syscall starts or the scheduler closes: sysmon must be watching. */
     void wakeIfSleeping() {
         if (sleeping) {
+            wakeSignals.incrementAndGet();
             Thread t = thread;
             if (t != null) {
                 LockSupport.unpark(t);
@@ -85,9 +103,7 @@ final class Sysmon implements Runnable {
                 return;
             }
             if (schedtraceMillis <= 0 && allIdle()) {
-                sleeping = true;
-                // re-check after announcing the sleep: acquirep sets RUNNING, then reads `sleeping`
-                if (allIdle()) {
+                if (enterDeepSleep()) {
                     LockSupport.parkNanos(this, sched.closed ? 1_000_000 : DEEP_SLEEP_NANOS);
                 }
                 sleeping = false;
@@ -125,7 +141,7 @@ final class Sysmon implements Runnable {
      * itself hands them off, and a P in flight from the idle list to {@code startm} is acquired (and wakes
      * sysmon) by its new M.
      */
-    private boolean allIdle() {
+    boolean allIdle() {
         if (sched.npidle.get() < sched.gomaxprocs || !sched.runq.isEmpty()) {
             return false; // cheap common case: some P is (or is about to be) running
         }
