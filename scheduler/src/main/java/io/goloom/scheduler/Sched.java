@@ -207,26 +207,28 @@ final class Sched {
      * time; the last spinner to find work calls this again ({@link #resetspinning}), which ramps up parallelism
      * one M at a time. Callers publish their work before calling (the Dekker pair with a spinning M that
      * decrements {@code nmspinning} and then re-checks every queue).
+     *
+     * @return true if this call handed an idle P to an M (Go's wakep returns nothing; sysmon's rescue counts
+     *         only the calls that did something)
      */
-    void wakep() {
+    boolean wakep() {
         for (;;) {
             if (nmspinning.get() != 0) {
-                return;
+                return false;
             }
             // Saturated (no idle P) and already flagged: what the CAS below would achieve is done. npidle is raised
             // before a P is pushed idle, and an M that pushes its P reads needspinning afterwards, so it either
             // made npidle non-zero before our read or it will see the flag (cleared only by a new spinner, which
             // looks for work after clearing it). This keeps wakep at three reads on a busy scheduler.
             if (npidle.get() == 0 && needspinning.get() == 1) {
-                return;
+                return false;
             }
             if (!nmspinning.compareAndSet(0, 1)) {
-                return;
+                return false;
             }
             Processor pp = pidlegetSpinning();
             if (pp != null) {
-                startm(pp, true);
-                return;
+                return startm(pp, true);
             }
             nmspinning.decrementAndGet();
             // While we held nmspinning at 1, a P may have been pushed idle by someone who then saw "a spinner
@@ -234,7 +236,7 @@ final class Sched {
             // nmspinning; we decrement, then look at the idle list: one of us sees the other. (Go does both
             // under sched.lock.)
             if (pidle.isEmpty()) {
-                return;
+                return false;
             }
         }
     }
@@ -304,17 +306,19 @@ final class Sched {
     /**
      * Mirrors {@code startm}: give {@code pp} to an idle M (LIFO) or a new one. Never blocks: it may be called
      * from {@code execute} on a pinned virtual thread.
+     *
+     * @return false if no M could be had (thread cap, thread creation failed): the P went back idle
      */
-    void startm(Processor pp, boolean spinning) {
+    boolean startm(Processor pp, boolean spinning) {
         Machine nmp = midle.pollFirst();
         if (nmp != null) {
             nmidle.decrementAndGet();
             nmp.spinning = spinning;
             nmp.nextp = pp; // volatile: publishes spinning too
             LockSupport.unpark(nmp);
-            return;
+            return true;
         }
-        newm(pp, spinning);
+        return newm(pp, spinning);
     }
 
     /** Mirrors {@code mput}: an M joins the idle list (LIFO). */
@@ -324,12 +328,12 @@ final class Sched {
     }
 
     /** Mirrors {@code newm}; at the thread cap the P goes back idle (Go would abort the process here). */
-    private void newm(Processor pp, boolean spinning) {
+    private boolean newm(Processor pp, boolean spinning) {
         if (mlive.incrementAndGet() > maxThreads) {
             mlive.decrementAndGet();
             threadLimitHits.increment();
             giveBack(pp, spinning);
-            return;
+            return false;
         }
         Machine m = new Machine(this, mnext.getAndIncrement(), pp, spinning);
         allm.add(m);
@@ -346,10 +350,11 @@ final class Sched {
                 reportedThreadFailure = true;
                 System.err.println("goloom: " + name + " could not start a carrier thread: " + e);
             }
-            return;
+            return false;
         }
         events.machineCreated(m);
         sysmon.ensureStarted();
+        return true;
     }
 
     /**
@@ -1033,9 +1038,12 @@ final class Sched {
      * whether it ever did.
      */
     void rescueIfStranded() {
-        if (looksStranded()) {
+        // Counted only when the wakep actually handed an idle P to an M: looksStranded reads three counters
+        // racily, and a P that another thread was still taking off the idle list (npidle not yet decremented)
+        // made it look stranded while every live P ran. Counted this way, sysmonWakeups > 0 means a wake-up
+        // was really lost, and stress runs assert it stays 0.
+        if (looksStranded() && wakep()) {
             sysmonWakeups.increment();
-            wakep();
         }
     }
 
