@@ -983,6 +983,9 @@ final class Sched {
                 pp.sysmonReportedLong = false;
                 pp.sysmonM = m;
                 pp.sysmonCtlwhen = now;
+                pp.sysmonBlockedSeen = false;
+                pp.sysmonCpu0 = -1;
+                pp.sysmonOsWhen = 0;
             }
             long ran = now - pp.sysmonCtlwhen;
             if (st == Machine.IN_G && ran >= TIME_SLICE_NANOS && !pp.sysmonReportedLong) {
@@ -1000,11 +1003,17 @@ final class Sched {
                 take = ran > 0 && !(pp.runq.isEmpty() && nmspinning.get() + npidle.get() > 0
                         && ran < TIME_SLICE_NANOS);
                 why = "syscall";
+            } else if (blockedOnTwoTicks(pp, m)) {
+                // Pinned and blocked (issue 15): the carrier is parked under its mounted virtual thread, which is
+                // a blocking call goloom was not told about. Go's syscall rule, as above.
+                take = !(pp.runq.isEmpty() && nmspinning.get() + npidle.get() > 0 && ran < TIME_SLICE_NANOS);
+                why = "blocked";
             } else {
                 // Only when nobody else can run the waiting work: with an idle P or a spinning M, wakep and
-                // stealing already get to it, and a hand-off would only add a carrier.
-                take = ran >= TIME_SLICE_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty())
-                        && nmspinning.get() + npidle.get() == 0;
+                // stealing already get to it, and a hand-off would only add a carrier. And only a carrier that
+                // burns CPU or is blocked unseen, never one the OS simply did not run (issue 11).
+                take = ran >= CPU_PROBE_AFTER_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty())
+                        && nmspinning.get() + npidle.get() == 0 && hogsItsCarrier(pp, m, now, ran);
                 why = "hog";
             }
             if (!take || mlive.get() >= maxThreads && nmidle.get() == 0) {
@@ -1020,8 +1029,8 @@ final class Sched {
             // The P is ours (transiently) now: the old M will not touch it again.
             taken.m = null;
             taken.syscalltick++;
-            if (st == Machine.IN_SYSCALL) {
-                retakesSyscall.increment();
+            if (st == Machine.IN_SYSCALL || why.equals("blocked")) {
+                retakesSyscall.increment(); // Go's syscall rule (a pinned-blocked carrier counts here)
             } else {
                 retakesHog.increment();
             }
@@ -1030,6 +1039,65 @@ final class Sched {
             n++;
         }
         return n;
+    }
+
+    /** How long a mount runs before sysmon reads its carrier's CPU time (so short mounts cost nothing). */
+    static final long CPU_PROBE_AFTER_NANOS = 1_000_000L;
+    /** CPU time a mount must burn (after sysmon's first reading) to be a hog: half a slice. */
+    static final long HOG_CPU_NANOS = TIME_SLICE_NANOS / 2;
+    /** At most one look at a carrier's OS state per mount and this interval. */
+    static final long OS_PROBE_INTERVAL_NANOS = 1_000_000L;
+
+    /**
+     * Sysmon only. The carrier of this mount is parked or blocked in Java terms (its virtual thread is pinned
+     * and blocked) on this tick and was on an earlier tick of the same mount: Go's "same syscall on two ticks".
+     * A field read per running P per tick.
+     */
+    private static boolean blockedOnTwoTicks(Processor pp, Machine m) {
+        if (!CarrierProbe.blockedInJava(m)) {
+            pp.sysmonBlockedSeen = false;
+            return false;
+        }
+        if (pp.sysmonBlockedSeen) {
+            return true;
+        }
+        pp.sysmonBlockedSeen = true;
+        return false;
+    }
+
+    /**
+     * Sysmon only; the hog rule's last condition (issue 11's hand-off rule). A mount that has run 10 ms of wall
+     * time hogs its carrier if, since sysmon's first CPU reading (taken once the mount is 1 ms old), the carrier
+     * burnt half a slice of CPU time; or if it burnt less because it is blocked in the kernel where goloom cannot
+     * see it (native code, an unbracketed read: OS state S or D). Not if the OS state is R: then the OS simply
+     * did not run it, and another carrier would only compete for the same CPUs. Where the CPU time or the OS
+     * state cannot be read, the wall-clock rule stands (no starvation).
+     */
+    private static boolean hogsItsCarrier(Processor pp, Machine m, long now, long ran) {
+        if (!CarrierProbe.cpuTimeSupported()) {
+            return ran >= TIME_SLICE_NANOS;
+        }
+        if (pp.sysmonCpu0 < 0) {
+            long cpu = CarrierProbe.cpuTimeNanos(m);
+            if (cpu < 0) {
+                return ran >= TIME_SLICE_NANOS;
+            }
+            pp.sysmonCpu0 = cpu;
+            pp.sysmonCpuWhen = now;
+            return false;
+        }
+        if (ran < TIME_SLICE_NANOS) {
+            return false;
+        }
+        long cpu = CarrierProbe.cpuTimeNanos(m);
+        if (cpu < 0 || cpu - pp.sysmonCpu0 >= HOG_CPU_NANOS) {
+            return true; // burns CPU (or cannot tell): the classic hog
+        }
+        if (pp.sysmonOsWhen != 0 && now - pp.sysmonOsWhen < OS_PROBE_INTERVAL_NANOS) {
+            return false;
+        }
+        pp.sysmonOsWhen = now;
+        return CarrierProbe.osState(m) != CarrierProbe.OS_RUNNABLE; // blocked unseen, or unknown: hand off
     }
 
     /**

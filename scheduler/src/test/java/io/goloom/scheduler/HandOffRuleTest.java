@@ -1,0 +1,193 @@
+package io.goloom.scheduler;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * sysmon's hand-off rule (issues 11 and 15): a carrier blocked where goloom cannot see it (a pinned virtual thread
+ * parked, sleeping or blocked on a monitor) is retaken by Go's syscall rule, after one tick; a carrier that burns
+ * CPU is still handed off by the hog rule.
+ */
+class HandOffRuleTest {
+
+    // ---- a pin that JDK 25 honours: a native frame. qsort(2 ints) calls back into Java once. ----
+
+    private static final MethodHandle QSORT;
+    private static final MemorySegment COMPARE_STUB;
+    /** What the callback runs; one pinned section per call (set by the caller before qsort). */
+    private static final ThreadLocal<Runnable> PINNED_BODY = new ThreadLocal<>();
+
+    static {
+        try {
+            Linker linker = Linker.nativeLinker();
+            QSORT = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
+                    FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+            MethodHandle compare = MethodHandles.lookup().findStatic(HandOffRuleTest.class, "compare",
+                    MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class));
+            COMPARE_STUB = linker.upcallStub(compare, FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), Arena.global());
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static int compare(MemorySegment a, MemorySegment b) {
+        Runnable body = PINNED_BODY.get();
+        if (body != null) {
+            PINNED_BODY.remove();
+            body.run();
+        }
+        return 0;
+    }
+
+    /** Runs {@code body} on the calling (virtual) thread with a native frame below it, so the thread is pinned. */
+    private static void pinned(Runnable body) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment two = arena.allocate(JAVA_INT, 2);
+            PINNED_BODY.set(body);
+            QSORT.invokeExact(two, 2L, 4L, COMPARE_STUB);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Issue 15's scenario (the JDK's own test does it 100,000 times): on one P, a virtual thread pinned by a native
+     * frame blocks on a monitor whose owner it has just woken; the owner sits in runnext of the same P, behind the
+     * blocked carrier. Only a retake of the P lets the owner run and release the lock. Each round must finish in a
+     * generous bound, and the P must be retaken by the syscall rule (one tick), not by the 10 ms hog rule.
+     */
+    @Test
+    void aPinnedWaiterBlockingItsPIsRetakenByTheSyscallRule() throws Exception {
+        int rounds = 200;
+        try (GoScheduler sched = GoScheduler.builder().maxProcs(1).name("pinned").build()) {
+            long slowestMicros = 0;
+            for (int round = 1; round <= rounds; round++) {
+                Object lock = new Object();
+                AtomicBoolean go = new AtomicBoolean();
+                CountDownLatch ownerHolds = new CountDownLatch(1);
+                CountDownLatch waiterDone = new CountDownLatch(1);
+                Thread owner = sched.go(() -> {
+                    synchronized (lock) {
+                        ownerHolds.countDown();
+                        while (!go.get()) {
+                            LockSupport.park(); // unpinned: synchronized does not pin on JDK 24+
+                        }
+                    }
+                });
+                Waits.await(ownerHolds, Duration.ofSeconds(10), "round " + round + ": the owner holds the lock");
+                Waits.until(() -> owner.getState() == Thread.State.WAITING, Duration.ofSeconds(10),
+                        "round " + round + ": the owner parked");
+                AtomicLong t0 = new AtomicLong();
+                sched.go(() -> pinned(() -> {
+                    go.set(true);
+                    LockSupport.unpark(owner); // from this P: the owner goes to runnext, behind us
+                    t0.set(System.nanoTime());
+                    synchronized (lock) { // blocks, pinned: the carrier is BLOCKED under us
+                        waiterDone.countDown();
+                    }
+                }));
+                Waits.await(waiterDone, Duration.ofSeconds(10), "round " + round
+                        + ": the pinned waiter got the lock (the owner ran on a retaken P)");
+                slowestMicros = Math.max(slowestMicros, (System.nanoTime() - t0.get()) / 1_000);
+                Waits.join(owner, Duration.ofSeconds(10));
+            }
+            GoSchedulerStats st = sched.stats();
+            System.out.println("[HandOffRuleTest] " + rounds + " pinned-waiter rounds on one P; slowest " + slowestMicros
+                    + " us; " + st.syscallRetakes() + " syscall-rule retakes, " + st.hogRetakes() + " hog retakes");
+            assertEquals(0, st.syscalls(), "no syscall bracket was involved");
+            assertTrue(st.syscallRetakes() >= rounds,
+                    "each round needed a retake, by the syscall rule: " + st);
+            assertEquals(0, st.hogRetakes(), "no pinned-blocked carrier waited for the hog rule: " + st);
+        }
+    }
+
+    /** The hog rule still stands for a carrier that burns CPU: a ticker beside a spinning thread on one P is served. */
+    @Test
+    void aCpuHogIsStillHandedOff() throws Exception {
+        try (GoScheduler sched = GoScheduler.builder().maxProcs(1).name("hog").build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread hog = sched.go(() -> {
+                while (!stop.get()) {
+                    Thread.onSpinWait(); // never parks, never yields
+                }
+            });
+            try {
+                CountDownLatch ticks = new CountDownLatch(20);
+                Thread ticker = sched.go(() -> {
+                    while (ticks.getCount() > 0) {
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        ticks.countDown();
+                    }
+                });
+                Waits.await(ticks, Duration.ofSeconds(30), "the ticker ran beside the hog");
+                Waits.join(ticker, Duration.ofSeconds(10));
+            } finally {
+                stop.set(true);
+            }
+            Waits.join(hog, Duration.ofSeconds(10));
+            assertTrue(sched.stats().hogRetakes() >= 1, "the hog's P was handed off: " + sched.stats());
+        }
+    }
+
+    /**
+     * Not a test of speed: prints what sysmon's new reads cost per call on this machine (the retake loop does the
+     * state read for every running P on every tick, the other two only for mounts of 1 ms or more while work waits).
+     */
+    @Test
+    void printTheProbesCost() throws Exception {
+        try (GoScheduler sched = GoScheduler.builder().maxProcs(1).name("probe").build()) {
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread t = sched.go(() -> {
+                started.countDown();
+                while (!stop.get()) {
+                    Thread.onSpinWait();
+                }
+            });
+            Waits.await(started, Duration.ofSeconds(10), "started");
+            Machine m = sched.sched().allm.peek();
+            int n = 20_000;
+            long sink = 0;
+            long a = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sink += CarrierProbe.blockedInJava(m) ? 1 : 0;
+            }
+            long b = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sink += CarrierProbe.cpuTimeNanos(m);
+            }
+            long c = System.nanoTime();
+            for (int i = 0; i < n / 10; i++) {
+                sink += CarrierProbe.osState(m);
+            }
+            long d = System.nanoTime();
+            stop.set(true);
+            Waits.join(t, Duration.ofSeconds(10));
+            System.out.printf("[HandOffRuleTest] probe cost per call (busy machine): state %.0f ns, cpu time %.0f ns, "
+                    + "/proc state %.0f ns; osTid=%d (%d)%n", (b - a) / (double) n, (c - b) / (double) n,
+                    (d - c) / (double) (n / 10), m.osTid, sink & 1);
+            assertTrue(m.osTid > 0 || !System.getProperty("os.name").startsWith("Linux"), "Linux: the M knows its tid");
+        }
+    }
+}
