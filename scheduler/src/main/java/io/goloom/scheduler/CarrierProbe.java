@@ -37,6 +37,36 @@ final class CarrierProbe {
 
     private static final ThreadMXBean THREADS = threadMXBean();
 
+    /** The three readings, replaceable by tests (which drive {@link Sched#retake} with a fake clock). */
+    interface Source {
+        Thread.State state(Machine m);
+
+        long cpuTimeNanos(Machine m);
+
+        int osState(Machine m);
+    }
+
+    /** The real readings. */
+    static final Source REAL = new Source() {
+        @Override
+        public Thread.State state(Machine m) {
+            return m.getState();
+        }
+
+        @Override
+        public long cpuTimeNanos(Machine m) {
+            return realCpuTimeNanos(m);
+        }
+
+        @Override
+        public int osState(Machine m) {
+            return realOsState(m);
+        }
+    };
+
+    /** Tests only: where sysmon's readings come from. */
+    static volatile Source source = REAL;
+
     private static ThreadMXBean threadMXBean() {
         try {
             ThreadMXBean t = ManagementFactory.getThreadMXBean();
@@ -48,7 +78,7 @@ final class CarrierProbe {
 
     /** Whether {@link #cpuTimeNanos} works on this JVM. */
     static boolean cpuTimeSupported() {
-        return THREADS != null;
+        return THREADS != null || source != REAL;
     }
 
     /**
@@ -57,7 +87,7 @@ final class CarrierProbe {
      * is RUNNABLE.
      */
     static boolean blockedInJava(Machine m) {
-        return switch (m.getState()) {
+        return switch (source.state(m)) {
             case WAITING, TIMED_WAITING, BLOCKED -> true;
             default -> false;
         };
@@ -65,6 +95,10 @@ final class CarrierProbe {
 
     /** CPU time the carrier has used, in nanoseconds; -1 if unknown. */
     static long cpuTimeNanos(Machine m) {
+        return source.cpuTimeNanos(m);
+    }
+
+    private static long realCpuTimeNanos(Machine m) {
         ThreadMXBean t = THREADS;
         if (t == null) {
             return -1;
@@ -88,6 +122,10 @@ final class CarrierProbe {
 
     /** The OS's scheduling state of the carrier: {@link #OS_BLOCKED}, {@link #OS_RUNNABLE} or {@link #OS_UNKNOWN}. */
     static int osState(Machine m) {
+        return source.osState(m);
+    }
+
+    private static int realOsState(Machine m) {
         int tid = m.osTid;
         if (tid <= 0) {
             return OS_UNKNOWN;

@@ -190,4 +190,113 @@ class HandOffRuleTest {
             assertTrue(m.osTid > 0 || !System.getProperty("os.name").startsWith("Linux"), "Linux: the M knows its tid");
         }
     }
+
+    // ---- the rule itself, deterministic: sysmon's retake with a fake clock and fake carrier readings ----
+
+    /** A P held by a fake M mounted on one G, with work waiting in the global queue and nobody idle or spinning. */
+    private static final class Rig implements CarrierProbe.Source {
+        final Sched sched = new Sched("rule", 1, 100, 0, false);
+        final Machine m = new Machine(sched, 0, null, false);
+        final Machine idleM = new Machine(sched, 1, null, false);
+        final Processor pp;
+        Thread.State state = Thread.State.RUNNABLE;
+        long cpu;
+        int os = CarrierProbe.OS_RUNNABLE;
+
+        Rig() {
+            sched.mput(idleM); // handoffp gives the P to this M (never started) instead of creating a thread
+            pp = sched.pidleget();
+            sched.acquirep(m, pp);
+            m.curg = () -> { };
+            m.setCtl(1L << 2 | Machine.IN_G);
+            sched.runq.put(() -> { }); // work waits
+        }
+
+        @Override
+        public Thread.State state(Machine x) {
+            return state;
+        }
+
+        @Override
+        public long cpuTimeNanos(Machine x) {
+            return cpu;
+        }
+
+        @Override
+        public int osState(Machine x) {
+            return os;
+        }
+
+        /** sysmon ticks every 20 µs from 0 to {@code untilMillis}; cpu follows {@code cpuShare} of wall time. */
+        long ticksUntilTaken(double untilMillis, double cpuShare) {
+            long step = 20_000;
+            for (long now = 0; now <= untilMillis * 1_000_000; now += step) {
+                cpu = (long) (now * cpuShare);
+                if (sched.retake(now) > 0) {
+                    return now;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private static <T> T withRig(java.util.function.Function<Rig, T> f) {
+        Rig rig = new Rig();
+        CarrierProbe.source = rig;
+        try {
+            return f.apply(rig);
+        } finally {
+            CarrierProbe.source = CarrierProbe.REAL;
+        }
+    }
+
+    @Test
+    void theRuleHandsOffACarrierThatBurnsCpu() {
+        withRig(rig -> {
+            long at = rig.ticksUntilTaken(100, 1.0);
+            assertTrue(at >= Sched.TIME_SLICE_NANOS && at <= Sched.TIME_SLICE_NANOS + 1_000_000, "taken at " + at);
+            assertEquals(1, rig.sched.retakesHog.sum());
+            return null;
+        });
+        withRig(rig -> { // a carrier the OS runs a third of the time is still a hog, a little later
+            long at = rig.ticksUntilTaken(100, 0.33);
+            assertTrue(at > Sched.TIME_SLICE_NANOS && at < 30_000_000, "taken at " + at);
+            return null;
+        });
+    }
+
+    @Test
+    void theRuleLeavesACarrierTheOsDidNotRun() {
+        withRig(rig -> {
+            rig.os = CarrierProbe.OS_RUNNABLE;
+            assertEquals(-1, rig.ticksUntilTaken(200, 0.0), "runnable, no CPU: the OS did not run it");
+            assertEquals(0, rig.sched.retakesHog.sum() + rig.sched.retakesSyscall.sum());
+            return null;
+        });
+    }
+
+    @Test
+    void theRuleHandsOffACarrierBlockedInTheKernelAfterASlice() {
+        withRig(rig -> {
+            rig.os = CarrierProbe.OS_BLOCKED;
+            long at = rig.ticksUntilTaken(100, 0.0);
+            assertTrue(at >= Sched.TIME_SLICE_NANOS && at <= Sched.TIME_SLICE_NANOS + 1_000_000, "taken at " + at);
+            assertEquals(1, rig.sched.retakesHog.sum());
+            return null;
+        });
+    }
+
+    @Test
+    void thePinnedBlockedRuleIsGosSyscallRuleAfterOneTick() {
+        for (Thread.State st : new Thread.State[] {Thread.State.BLOCKED, Thread.State.WAITING, Thread.State.TIMED_WAITING}) {
+            withRig(rig -> {
+                rig.state = st;
+                long at = rig.ticksUntilTaken(100, 0.0);
+                assertEquals(20_000, at, st + ": seen blocked on two ticks, then taken");
+                assertEquals(1, rig.sched.retakesSyscall.sum(), st.toString());
+                assertEquals(0, rig.sched.retakesHog.sum(), st.toString());
+                return null;
+            });
+        }
+    }
 }
