@@ -85,4 +85,42 @@ class AgentStepAsideIT {
                 "goloom agent: warning: environment variable GODEBUG (schedtrace=fast)")), r.describe());
         assertTrue(r.err().lines().noneMatch(l -> l.startsWith("SCHED ")), "schedtrace stays off: " + r.describe());
     }
+
+    /** A library scheduler with no maxProcs(n): its default GOMAXPROCS, twice (one warning per JVM). */
+    static final class LibraryDefault {
+        public static void main(String[] args) throws Exception {
+            for (int i = 0; i < 2; i++) {
+                try (GoScheduler s = GoScheduler.create()) {
+                    System.out.println("maxprocs" + i + "=" + s.maxProcs());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLibrarySchedulerIgnoresAnInvalidGomaxprocsWithOneWarning(@TempDir Path dir) throws Exception {
+        // not AgentIT.run: the child needs goloom on its class path (no agent), with the test classes
+        Path out = dir.resolve("lib-out.txt");
+        Path err = dir.resolve("lib-err.txt");
+        ProcessBuilder pb = new ProcessBuilder(AgentIT.java(), "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), LibraryDefault.class.getName());
+        pb.environment().remove("GODEBUG");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().put("GOMAXPROCS", "lots");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("child JVM did not finish in 90 s");
+        }
+        AgentIT.Result r = new AgentIT.Result(p.exitValue(), java.nio.file.Files.readString(out),
+                java.nio.file.Files.readString(err));
+        assertEquals(0, r.exit(), r.describe());
+        String cpus = String.valueOf(Math.min(GoScheduler.MAX_PROCS, Runtime.getRuntime().availableProcessors()));
+        assertEquals(cpus, r.values().get("maxprocs0"), r.describe());
+        assertEquals(cpus, r.values().get("maxprocs1"), r.describe());
+        List<String> warnings = r.err().lines().filter(l -> l.startsWith("goloom: warning: ")).toList();
+        assertEquals(1, warnings.size(), r.describe());
+        assertTrue(warnings.getFirst().contains("environment variable GOMAXPROCS=lots"), warnings.getFirst());
+    }
 }
