@@ -1012,8 +1012,9 @@ final class Sched {
                 // Only when nobody else can run the waiting work: with an idle P or a spinning M, wakep and
                 // stealing already get to it, and a hand-off would only add a carrier. And only a carrier that
                 // burns CPU or is blocked unseen, never one the OS simply did not run (issue 11).
-                take = ran >= CPU_PROBE_AFTER_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty())
-                        && nmspinning.get() + npidle.get() == 0 && hogsItsCarrier(pp, m, now, ran);
+                readCpuOnce(pp, m, now, ran);
+                take = ran >= TIME_SLICE_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty())
+                        && nmspinning.get() + npidle.get() == 0 && hogsItsCarrier(pp, m, now);
                 why = "hog";
             }
             if (!take || mlive.get() >= maxThreads && nmidle.get() == 0) {
@@ -1066,32 +1067,43 @@ final class Sched {
     }
 
     /**
-     * Sysmon only; the hog rule's last condition (issue 11's hand-off rule). A mount that has run 10 ms of wall
-     * time hogs its carrier if, since sysmon's first CPU reading (taken once the mount is 1 ms old), the carrier
-     * burnt half a slice of CPU time; or if it burnt less because it is blocked in the kernel where goloom cannot
-     * see it (native code, an unbracketed read: OS state S or D). Not if the OS state is R: then the OS simply
-     * did not run it, and another carrier would only compete for the same CPUs. Where the CPU time or the OS
-     * state cannot be read, the wall-clock rule stands (no starvation).
+     * Sysmon only: the carrier's CPU time once per mount, when the mount is 1 ms old (shorter mounts cost nothing;
+     * a longer one costs one {@code clock_gettime}, about a microsecond). The start of the hog rule's window.
      */
-    private static boolean hogsItsCarrier(Processor pp, Machine m, long now, long ran) {
-        if (!CarrierProbe.cpuTimeSupported()) {
-            return ran >= TIME_SLICE_NANOS;
-        }
-        if (pp.sysmonCpu0 < 0) {
+    private static void readCpuOnce(Processor pp, Machine m, long now, long ran) {
+        if (pp.sysmonCpu0 < 0 && ran >= CPU_PROBE_AFTER_NANOS && CarrierProbe.cpuTimeSupported()) {
             long cpu = CarrierProbe.cpuTimeNanos(m);
-            if (cpu < 0) {
-                return ran >= TIME_SLICE_NANOS;
+            if (cpu >= 0) {
+                pp.sysmonCpu0 = cpu;
+                pp.sysmonCpuWhen = now;
             }
-            pp.sysmonCpu0 = cpu;
-            pp.sysmonCpuWhen = now;
-            return false;
         }
-        if (ran < TIME_SLICE_NANOS) {
-            return false;
+    }
+
+    /**
+     * Sysmon only; the hog rule's last condition (issue 11's hand-off rule), for a mount of 10 ms while work waits.
+     * The carrier hogs if, since {@link #readCpuOnce}, it burnt half a slice (5 ms) of CPU time; or if over a
+     * window of at least 5 ms it burnt under half the window and the OS says it is blocked in the kernel, where
+     * goloom cannot see it (native code, an unbracketed read: Linux state S or D). Not if the OS state is R: the
+     * OS simply did not run it, and another carrier would only compete for the same CPUs. A carrier that runs but
+     * has not burnt 5 ms yet is looked at again on the next tick. Where the CPU time or the OS state cannot be
+     * read, the wall-clock rule stands (no starvation).
+     */
+    private static boolean hogsItsCarrier(Processor pp, Machine m, long now) {
+        if (pp.sysmonCpu0 < 0) {
+            return true; // no CPU reading on this JVM: the wall-clock rule
         }
         long cpu = CarrierProbe.cpuTimeNanos(m);
-        if (cpu < 0 || cpu - pp.sysmonCpu0 >= HOG_CPU_NANOS) {
-            return true; // burns CPU (or cannot tell): the classic hog
+        if (cpu < 0) {
+            return true;
+        }
+        long used = cpu - pp.sysmonCpu0;
+        if (used >= HOG_CPU_NANOS) {
+            return true; // burns CPU: the classic hog
+        }
+        long window = now - pp.sysmonCpuWhen;
+        if (window < HOG_CPU_NANOS || used >= window / 2) {
+            return false; // too early to tell, or running: it becomes a hog once it has burnt 5 ms
         }
         if (pp.sysmonOsWhen != 0 && now - pp.sysmonOsWhen < OS_PROBE_INTERVAL_NANOS) {
             return false;

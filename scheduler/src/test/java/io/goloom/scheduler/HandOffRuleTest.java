@@ -276,6 +276,31 @@ class HandOffRuleTest {
     }
 
     @Test
+    void withoutCpuTimeTheWallClockRuleStands() {
+        withRig(rig -> {
+            CarrierProbe.source = new CarrierProbe.Source() {
+                @Override
+                public Thread.State state(Machine m) {
+                    return Thread.State.RUNNABLE;
+                }
+
+                @Override
+                public long cpuTimeNanos(Machine m) {
+                    return -1;
+                }
+
+                @Override
+                public int osState(Machine m) {
+                    return CarrierProbe.OS_UNKNOWN;
+                }
+            };
+            long at = rig.ticksUntilTaken(100, 0.0);
+            assertTrue(at >= Sched.TIME_SLICE_NANOS && at <= Sched.TIME_SLICE_NANOS + 1_000_000, "taken at " + at);
+            return null;
+        });
+    }
+
+    @Test
     void theRuleHandsOffACarrierBlockedInTheKernelAfterASlice() {
         withRig(rig -> {
             rig.os = CarrierProbe.OS_BLOCKED;
