@@ -58,24 +58,27 @@ public final class GoTime {
      * non-positive {@code d} fires immediately.
      */
     public static ReceiveChannel<Instant> after(Duration d) {
+        java.util.Objects.requireNonNull(d, "d");
         return newTimer(d).channel();
     }
 
     /** Go's {@code time.NewTimer(d)}: a stoppable, resettable one-shot timer. */
     public static Timer newTimer(Duration d) {
+        java.util.Objects.requireNonNull(d, "d");
         Timer t = new Timer();
         t.reset(d);
         return t;
     }
 
     /**
-     * Go's {@code time.NewTicker(d)}: sends the time every {@code d}, the first tick after {@code d};
+     * Go's {@code time.NewTicker(d)}: sends the time every {@code interval}, the first tick after it;
      * drops ticks for a slow reader.
      *
-     * @throws IllegalArgumentException "non-positive interval for NewTicker" if d is not positive
+     * @throws IllegalArgumentException "non-positive interval for NewTicker" if interval is not positive
+     * @throws NullPointerException     naming {@code interval} if it is null
      */
-    public static Ticker newTicker(Duration d) {
-        long nanos = Parking.toNanos(d);
+    public static Ticker newTicker(Duration interval) {
+        long nanos = Parking.toNanos(java.util.Objects.requireNonNull(interval, "interval"));
         if (nanos <= 0) {
             throw new IllegalArgumentException("non-positive interval for NewTicker");
         }
@@ -86,13 +89,13 @@ public final class GoTime {
 
     /**
      * Go's {@code time.Tick(d)}: the channel of a ticker that is never stopped; the nil channel if
-     * {@code d} is not positive (Go returns nil).
+     * {@code interval} is not positive (Go returns nil).
      */
-    public static ReceiveChannel<Instant> tick(Duration d) {
-        if (Parking.toNanos(d) <= 0) {
+    public static ReceiveChannel<Instant> tick(Duration interval) {
+        if (Parking.toNanos(java.util.Objects.requireNonNull(interval, "interval")) <= 0) {
             return GoChannel.nil();
         }
-        return newTicker(d).channel();
+        return newTicker(interval).channel();
     }
 
     /** Go's {@code *time.Timer}. */
@@ -133,7 +136,7 @@ public final class GoTime {
          * @return true if the timer was active (not yet received from) before the call
          */
         public boolean reset(Duration d) {
-            long nanos = Parking.toNanos(d);
+            long nanos = Parking.toNanos(java.util.Objects.requireNonNull(d, "d"));
             lock.lock();
             try {
                 boolean wasActive = cancelLocked();
@@ -196,13 +199,13 @@ public final class GoTime {
         }
 
         /**
-         * Go's {@code t.Reset(d)}: stops the ticker and restarts it with period {@code d}; the next tick
-         * arrives after {@code d}.
+         * Go's {@code t.Reset(d)}: stops the ticker and restarts it with period {@code interval}; the next tick
+         * arrives after it.
          *
-         * @throws IllegalArgumentException "non-positive interval for Ticker.Reset" if d is not positive
+         * @throws IllegalArgumentException "non-positive interval for Ticker.Reset" if interval is not positive
          */
-        public void reset(Duration d) {
-            long nanos = Parking.toNanos(d);
+        public void reset(Duration interval) {
+            long nanos = Parking.toNanos(java.util.Objects.requireNonNull(interval, "interval"));
             if (nanos <= 0) {
                 throw new IllegalArgumentException("non-positive interval for Ticker.Reset");
             }

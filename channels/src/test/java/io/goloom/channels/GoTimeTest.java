@@ -144,4 +144,19 @@ class GoTimeTest {
         assertNotNull(timerThread.get(), "one shared timer thread named goloom-timer");
         assertTrue(timerThread.get().isDaemon());
     }
+
+    @Test
+    void nullDurationsNameTheParameter() {
+        Duration none = null;
+        assertEquals("d", assertThrows(NullPointerException.class, () -> GoTime.after(none)).getMessage());
+        assertEquals("d", assertThrows(NullPointerException.class, () -> GoTime.newTimer(none)).getMessage());
+        assertEquals("interval", assertThrows(NullPointerException.class, () -> GoTime.newTicker(none)).getMessage());
+        assertEquals("interval", assertThrows(NullPointerException.class, () -> GoTime.tick(none)).getMessage());
+        GoTime.Timer t = GoTime.newTimer(Duration.ofHours(1));
+        assertEquals("d", assertThrows(NullPointerException.class, () -> t.reset(none)).getMessage());
+        t.stop();
+        GoTime.Ticker k = GoTime.newTicker(Duration.ofHours(1));
+        assertEquals("interval", assertThrows(NullPointerException.class, () -> k.reset(none)).getMessage());
+        k.stop();
+    }
 }

@@ -1,7 +1,9 @@
 package io.goloom.scheduler;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -12,8 +14,14 @@ import java.util.Properties;
  * and Go's environment variables {@code GOMAXPROCS} and {@code GODEBUG} (keys {@code schedtrace} and
  * {@code scheddetail}; other GODEBUG keys are Go's business and are ignored, as Go ignores keys it does not know).
  *
- * <p>A value that does not parse is an error whose message names where it came from; so is an unknown agent
- * option. Nothing is silently replaced by a default.
+ * <p>Agent options and {@code goloom.*} properties are strict: a value that does not parse is an error whose
+ * message names where it came from; so is an unknown agent option. They were written for goloom.
+ *
+ * <p>The environment variables follow Go instead: Go ignores a {@code GOMAXPROCS} or {@code GODEBUG} value it
+ * cannot use, and such a value may be meant for Go programs sharing the environment, so it must not stop a Java
+ * service. An invalid one becomes one warning line ({@link #warnings}: names the variable and the value) and the
+ * default is used. (Go is silent; a warning is kinder to whoever set it for goloom.) A GODEBUG item that does not
+ * parse leaves an earlier valid item of the same key in force, as in Go's {@code parsedebugvars}.
  */
 final class AgentConfig {
     /** The keys, in the order of the documentation table. */
@@ -59,14 +67,15 @@ final class AgentConfig {
     final boolean jdkCheck;
     /** For each key that was set, where its value came from ("agent option maxprocs=2", ...). */
     final Map<Key, String> sources;
+    /** One line per invalid environment value that was ignored (to print as a warning); empty if none. */
+    final List<String> warnings;
 
-    private AgentConfig(Map<Key, Value> v, int defaultProcs) {
+    private AgentConfig(Map<Key, Value> v, int defaultProcs, List<String> warnings) {
+        this.warnings = List.copyOf(warnings);
         Map<Key, String> src = new LinkedHashMap<>();
         v.forEach((k, val) -> src.put(k, val.what()));
         this.sources = Map.copyOf(src);
-        this.maxProcs = v.containsKey(Key.MAXPROCS)
-                ? parseInt(v.get(Key.MAXPROCS), 1, GoScheduler.MAX_PROCS,
-                        "GOMAXPROCS, an integer in 1.." + GoScheduler.MAX_PROCS) : defaultProcs;
+        this.maxProcs = v.containsKey(Key.MAXPROCS) ? parseProcs(v.get(Key.MAXPROCS)) : defaultProcs;
         this.schedtraceMillis = v.containsKey(Key.SCHEDTRACE) ? parseMillis(v.get(Key.SCHEDTRACE)) : 0;
         this.scheddetail = v.containsKey(Key.SCHEDDETAIL) && parseDetail(v.get(Key.SCHEDDETAIL));
         this.maxThreads = v.containsKey(Key.MAXTHREADS)
@@ -92,10 +101,12 @@ final class AgentConfig {
      */
     static AgentConfig resolve(String agentArgs, Properties props, Map<String, String> env) {
         Map<Key, Value> values = new LinkedHashMap<>();
+        Map<Key, String> envProblems = new LinkedHashMap<>();
         // Lowest precedence first; later sources overwrite.
         String maxprocsEnv = env.get("GOMAXPROCS");
         if (maxprocsEnv != null && !maxprocsEnv.isBlank()) {
-            values.put(Key.MAXPROCS, new Value("environment variable GOMAXPROCS=" + maxprocsEnv, maxprocsEnv));
+            putFromEnvironment(values, envProblems, Key.MAXPROCS,
+                    new Value("environment variable GOMAXPROCS=" + maxprocsEnv, maxprocsEnv));
         }
         String godebug = env.get("GODEBUG");
         if (godebug != null) {
@@ -107,9 +118,11 @@ final class AgentConfig {
                 String k = item.substring(0, eq).trim();
                 String val = item.substring(eq + 1).trim();
                 if (k.equals("schedtrace")) {
-                    values.put(Key.SCHEDTRACE, new Value("environment variable GODEBUG (schedtrace=" + val + ")", val));
+                    putFromEnvironment(values, envProblems, Key.SCHEDTRACE,
+                            new Value("environment variable GODEBUG (schedtrace=" + val + ")", val));
                 } else if (k.equals("scheddetail")) {
-                    values.put(Key.SCHEDDETAIL, new Value("environment variable GODEBUG (scheddetail=" + val + ")", val));
+                    putFromEnvironment(values, envProblems, Key.SCHEDDETAIL,
+                            new Value("environment variable GODEBUG (scheddetail=" + val + ")", val));
                 }
             }
         }
@@ -144,7 +157,38 @@ final class AgentConfig {
                 values.put(key, new Value("agent option " + key.option + "=" + val, val));
             }
         }
-        return new AgentConfig(values, Math.min(GoScheduler.MAX_PROCS, Runtime.getRuntime().availableProcessors()));
+        // Warn only about environment values that would have been used: an option or property overrides them.
+        List<String> warnings = new ArrayList<>();
+        envProblems.forEach((k, problem) -> {
+            Value used = values.get(k);
+            if (used == null || used.what().startsWith("environment variable")) {
+                warnings.add(problem + "; ignored, as Go ignores it: " + (used == null ? "using the default"
+                        : "using " + used.what()) + " (goloom.* properties and agent options are not lenient)");
+            }
+        });
+        return new AgentConfig(values, Math.min(GoScheduler.MAX_PROCS, Runtime.getRuntime().availableProcessors()),
+                warnings);
+    }
+
+    /** An environment value is used only if it is valid (Go's rule); otherwise its problem is remembered. */
+    private static void putFromEnvironment(Map<Key, Value> values, Map<Key, String> problems, Key k, Value v) {
+        try {
+            switch (k) {
+                case MAXPROCS -> parseProcs(v);
+                case SCHEDTRACE -> parseMillis(v);
+                case SCHEDDETAIL -> parseDetail(v);
+                default -> throw new AssertionError(k);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.put(k, e.getMessage());
+            return;
+        }
+        problems.remove(k); // a later valid GODEBUG item of the same key wins, as in Go
+        values.put(k, v);
+    }
+
+    private static int parseProcs(Value v) {
+        return parseInt(v, 1, GoScheduler.MAX_PROCS, "GOMAXPROCS, an integer in 1.." + GoScheduler.MAX_PROCS);
     }
 
     private static String validOptions() {

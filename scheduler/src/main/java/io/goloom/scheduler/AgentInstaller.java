@@ -13,16 +13,21 @@ import java.util.function.IntSupplier;
  * What the agent does, in the boot loader (see {@link GoloomAgent}):
  * <ol>
  *   <li>reads the configuration ({@link AgentConfig}); a bad value stops here;</li>
- *   <li>checks the JDK: feature release 25 (unless {@code jdkcheck=false}) and, always, the exact shape of every
- *       JDK method it rewrites; an unknown JDK stops here;</li>
+ *   <li>checks the JDK: continuations (real virtual threads), feature release 25 (unless {@code jdkcheck=false})
+ *       and, always, the exact shape of every JDK method it rewrites; where goloom cannot schedule, the agent
+ *       steps aside here ({@link #stepAside});</li>
  *   <li>opens {@code java.lang} to goloom (so the user needs no {@code --add-opens});</li>
  *   <li>creates the JVM-wide {@link GoScheduler}, with JFR events, and defines {@code java.lang.GoloomHooks}
  *       (the class the rewritten JDK code calls; see {@link JdkHooks});</li>
  *   <li>rewrites {@code Blocker} (syscall hand-off) and then {@code ThreadBuilders} (the scheduler swap);</li>
  *   <li>registers the MXBean.</li>
  * </ol>
- * At startup ({@code -javaagent}) a failure in any step prints the reason and ends the JVM with status 1; loaded
- * late, it throws, and the JVM goes on with the JDK's scheduler.
+ * The flag never breaks an application that would run without it. Where this JVM gives goloom nothing to schedule
+ * or no safe way to hook in (no continuations, another JDK), the agent prints one warning line and changes
+ * nothing, so the JVM runs on its own scheduler. Only what the user explicitly asked of goloom and that cannot
+ * work (an invalid agent option or {@code goloom.*} property), or a failure half-way through the installation,
+ * ends the JVM at startup with status 1. Loaded late, every failure throws, and the JVM goes on with the JDK's
+ * scheduler.
  */
 final class AgentInstaller {
     private AgentInstaller() {}
@@ -40,6 +45,9 @@ final class AgentInstaller {
             fail("invalid configuration: " + e.getMessage(), atStartup, e);
             return;
         }
+        for (String w : cfg.warnings) {
+            System.err.println("goloom agent: warning: " + w);
+        }
         if (GoScheduler.jvmWide().isPresent()) {
             System.err.println("goloom agent: already installed (" + GoScheduler.jvmWide().get()
                     + "); options '" + options + "' ignored");
@@ -47,7 +55,11 @@ final class AgentInstaller {
         }
         String jdkProblem = jdkProblem(cfg);
         if (jdkProblem != null) {
-            fail(jdkProblem, atStartup, null);
+            if (atStartup) {
+                stepAside(jdkProblem);
+            } else {
+                fail(jdkProblem, false, null);
+            }
             return;
         }
         try {
@@ -76,6 +88,10 @@ final class AgentInstaller {
 
     /** Null if goloom supports the running JDK, else the reason it does not. */
     static String jdkProblem(AgentConfig cfg) {
+        String noContinuations = continuationsProblem();
+        if (noContinuations != null) {
+            return noContinuations;
+        }
         Runtime.Version v = Runtime.version();
         String refuse = "goloom " + GoScheduler.VERSION + " supports JDK " + SUPPORTED_FEATURE + " only, and this is JDK "
                 + v + " (" + System.getProperty("java.vm.vendor", "?") + ")";
@@ -92,12 +108,22 @@ final class AgentInstaller {
         if (shape != null) {
             return refuse + ": " + shape + ", so the agent cannot install its hook safely";
         }
+        return null;
+    }
+
+    /**
+     * Null if virtual threads here are real (continuation-based) ones; else why not. Under
+     * {@code -XX:-VMContinuations}, or on a JVM port without continuations, the JDK makes "virtual" threads that
+     * are bound to platform threads ({@code BoundVirtualThread}), and there is nothing for goloom to schedule.
+     */
+    static String continuationsProblem() {
         try {
             if (!Thread.ofVirtual().unstarted(() -> { }).getClass().getName().equals("java.lang.VirtualThread")) {
-                return "this JVM has no continuation support (virtual threads are bound to platform threads), "
-                        + "so there is nothing for goloom to schedule";
+                return "this JVM has no continuation support (-XX:-VMContinuations, or a port without them): "
+                        + "its virtual threads are bound to platform threads, so there is nothing for goloom "
+                        + "to schedule";
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             return "cannot create a virtual thread: " + e;
         }
         return null;
@@ -252,6 +278,15 @@ final class AgentInstaller {
                         + GoScheduler.class.getClassLoader() + ")");
             }
         }
+    }
+
+    /**
+     * Not in Go (Go has one scheduler): the JVM cannot give goloom what it needs, so goloom stays out of the way.
+     * Nothing has been changed yet; the JVM runs its virtual threads on the JDK's own scheduler.
+     */
+    static void stepAside(String reason) {
+        System.err.println("goloom agent: warning: goloom is inactive, virtual threads run on the JDK's own "
+                + "scheduler: " + reason);
     }
 
     private static void fail(String message, boolean atStartup, Throwable cause) {

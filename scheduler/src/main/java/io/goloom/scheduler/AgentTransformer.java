@@ -42,7 +42,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code GoloomHooks} is {@link JdkHooks} renamed by {@link #hooksClassBytes()}.
  *
  * <p>Before anything is rewritten, {@link #checkShapes} verifies that the JDK's classes have exactly these methods
- * (name, descriptor, static); a JDK where they differ is refused with a message naming what is missing.
+ * (name, descriptor, static); on a JDK where they differ the agent steps aside, with a message naming what is
+ * missing.
  */
 final class AgentTransformer implements ClassFileTransformer {
     static final String THREAD_BUILDERS = "java/lang/ThreadBuilders";

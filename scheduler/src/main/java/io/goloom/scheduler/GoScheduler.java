@@ -105,21 +105,34 @@ public final class GoScheduler implements Executor, AutoCloseable {
     /**
      * GOMAXPROCS when none is given: the system property {@code goloom.maxprocs}, else the environment variable
      * {@code GOMAXPROCS}, else {@link Runtime#availableProcessors()} (which already honours container CPU limits).
+     * Like Go, an invalid {@code GOMAXPROCS} environment value is ignored (it may be meant for a Go program): one
+     * warning line on stderr names it, and the default is used.
      *
-     * @throws IllegalArgumentException if the property or variable is set but is not an integer in
-     *                                  {@code 1..MAX_PROCS}; the message names it
+     * @throws IllegalArgumentException if the property is set but is not an integer in {@code 1..MAX_PROCS}; the
+     *                                  message names it
      */
     public static int defaultMaxProcs() {
         String prop = System.getProperty("goloom.maxprocs");
         if (prop != null && !prop.isBlank()) {
             return parseProcs("system property goloom.maxprocs", prop);
         }
+        int fallback = Math.min(MAX_PROCS, Runtime.getRuntime().availableProcessors());
         String env = System.getenv("GOMAXPROCS");
         if (env != null && !env.isBlank()) {
-            return parseProcs("environment variable GOMAXPROCS", env);
+            try {
+                return parseProcs("environment variable GOMAXPROCS", env);
+            } catch (IllegalArgumentException e) {
+                if (WARNED_ENV.compareAndSet(false, true)) {
+                    System.err.println("goloom: warning: " + e.getMessage() + "; ignored, as Go ignores it: using "
+                            + fallback + " (available processors)");
+                }
+            }
         }
-        return Math.min(MAX_PROCS, Runtime.getRuntime().availableProcessors());
+        return fallback;
     }
+
+    /** One warning per JVM for an invalid GOMAXPROCS environment value. */
+    private static final AtomicBoolean WARNED_ENV = new AtomicBoolean();
 
     static int parseProcs(String what, String value) {
         int n;
@@ -210,13 +223,17 @@ public final class GoScheduler implements Executor, AutoCloseable {
     }
 
     /**
-     * Go's {@code runtime.GOMAXPROCS(n)} for {@code n >= 1}: changes the number of Ps while threads run and
-     * returns the previous value. Growing adds Ps and wakes carriers; shrinking retires Ps and moves their queued
-     * threads to the global queue, losing none.
+     * Go's {@code runtime.GOMAXPROCS(n)}: changes the number of Ps while threads run and returns the previous
+     * value. Growing adds Ps and wakes carriers; shrinking retires Ps and moves their queued threads to the
+     * global queue, losing none. With {@code n < 1} it changes nothing and returns the current value, Go's query
+     * idiom {@code runtime.GOMAXPROCS(0)}.
      *
-     * @throws IllegalArgumentException if {@code n} is not in {@code 1..MAX_PROCS}
+     * @throws IllegalArgumentException if {@code n > MAX_PROCS}
      */
     public int setMaxProcs(int n) {
+        if (n < 1) {
+            return sched.gomaxprocs; // Go: "If n < 1, it does not change the current setting."
+        }
         checkProcs("maxProcs", n);
         return sched.setMaxProcs(n);
     }

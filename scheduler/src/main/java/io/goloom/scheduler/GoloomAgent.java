@@ -11,8 +11,10 @@ public final class GoloomAgent {
     private GoloomAgent() {}
 
     /**
-     * Entry point for {@code -javaagent}. A bad option or an unsupported JDK prints the reason and ends the JVM
-     * with exit status 1.
+     * Entry point for {@code -javaagent}. A bad agent option or {@code goloom.*} property prints the reason and
+     * ends the JVM with exit status 1. A JVM where goloom cannot schedule (no continuations, another JDK) gets one
+     * warning line, and the application runs on the JDK's own scheduler; see docs/agent.md, "When the agent steps
+     * aside".
      */
     public static void premain(String options, Instrumentation inst) {
         AgentInstaller.install(options, inst, true);

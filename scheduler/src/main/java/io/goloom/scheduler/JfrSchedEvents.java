@@ -21,7 +21,7 @@ import jdk.jfr.Timespan;
  *   <tr><th>event</th><th>when</th><th>fields</th></tr>
  *   <tr><td>{@code io.goloom.Steal}</td><td>an M stole from another P's queue</td><td>thief P, victim P, count</td></tr>
  *   <tr><td>{@code io.goloom.Retake}</td><td>sysmon took a P from its M and handed it off</td>
- *       <td>P, M, reason (hog, syscall, gomaxprocs), how long the thread ran</td></tr>
+ *       <td>P, M, reason (hog, syscall, blocked, gomaxprocs), how long the thread ran</td></tr>
  *   <tr><td>{@code io.goloom.LongRunning}</td><td>a virtual thread stayed mounted more than 10 ms (once per
  *       mount)</td><td>M, P, thread id and name, how long, its stack</td></tr>
  *   <tr><td>{@code io.goloom.MachineCreated}</td><td>a new carrier thread (M)</td><td>M</td></tr>

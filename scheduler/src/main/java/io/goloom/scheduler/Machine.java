@@ -83,8 +83,12 @@ final class Machine extends Thread {
         setDaemon(true);
     }
 
+    /** The OS thread id, for sysmon's look at {@code /proc} ({@link CarrierProbe#osState}); -1 if unknown. */
+    volatile int osTid = -1;
+
     @Override
     public void run() {
+        osTid = CarrierProbe.currentOsTid();
         sched.mstart(this);
     }
 

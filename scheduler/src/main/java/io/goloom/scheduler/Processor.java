@@ -63,6 +63,13 @@ final class Processor {
     Machine sysmonM;
     boolean sysmonReportedLong;
     long sysmonCtlwhen;
+    /** The hand-off rule (issues 11, 15): the carrier was seen blocked (pinned) on an earlier tick of this mount. */
+    boolean sysmonBlockedSeen;
+    /** The carrier's CPU time at sysmon's first reading in this mount (-1: none yet), and when it was read. */
+    long sysmonCpu0 = -1;
+    long sysmonCpuWhen;
+    /** When sysmon last read the carrier's OS state in this mount (rate limit). */
+    long sysmonOsWhen;
 
     // Counters, written by the owner only (a racy snapshot is good enough for statistics).
     long steals;

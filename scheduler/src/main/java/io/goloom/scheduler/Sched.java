@@ -268,26 +268,28 @@ final class Sched {
      * time; the last spinner to find work calls this again ({@link #resetspinning}), which ramps up parallelism
      * one M at a time. Callers publish their work before calling (the Dekker pair with a spinning M that
      * decrements {@code nmspinning} and then re-checks every queue).
+     *
+     * @return true if this call handed an idle P to an M (Go's wakep returns nothing; sysmon's rescue counts
+     *         only the calls that did something)
      */
-    void wakep() {
+    boolean wakep() {
         for (;;) {
             if (nmspinning.get() != 0) {
-                return;
+                return false;
             }
             // Saturated (no idle P) and already flagged: what the CAS below would achieve is done. npidle is raised
             // before a P is pushed idle, and an M that pushes its P reads needspinning afterwards, so it either
             // made npidle non-zero before our read or it will see the flag (cleared only by a new spinner, which
             // looks for work after clearing it). This keeps wakep at three reads on a busy scheduler.
             if (npidle.get() == 0 && needspinning.get() == 1) {
-                return;
+                return false;
             }
             if (!nmspinning.compareAndSet(0, 1)) {
-                return;
+                return false;
             }
             Processor pp = pidlegetSpinning();
             if (pp != null) {
-                startm(pp, true);
-                return;
+                return startm(pp, true);
             }
             nmspinning.decrementAndGet();
             // While we held nmspinning at 1, a P may have been pushed idle by someone who then saw "a spinner
@@ -295,7 +297,7 @@ final class Sched {
             // nmspinning; we decrement, then look at the idle list: one of us sees the other. (Go does both
             // under sched.lock.)
             if (pidle.isEmpty()) {
-                return;
+                return false;
             }
         }
     }
@@ -365,17 +367,19 @@ final class Sched {
     /**
      * Mirrors {@code startm}: give {@code pp} to an idle M (LIFO) or a new one. Never blocks: it may be called
      * from {@code execute} on a pinned virtual thread.
+     *
+     * @return false if no M could be had (thread cap, thread creation failed): the P went back idle
      */
-    void startm(Processor pp, boolean spinning) {
+    boolean startm(Processor pp, boolean spinning) {
         Machine nmp = midle.pollFirst();
         if (nmp != null) {
             nmidle.decrementAndGet();
             nmp.spinning = spinning;
             nmp.nextp = pp; // volatile: publishes spinning too
             LockSupport.unpark(nmp);
-            return;
+            return true;
         }
-        newm(pp, spinning);
+        return newm(pp, spinning);
     }
 
     /** Mirrors {@code mput}: an M joins the idle list (LIFO). */
@@ -385,12 +389,12 @@ final class Sched {
     }
 
     /** Mirrors {@code newm}; at the thread cap the P goes back idle (Go would abort the process here). */
-    private void newm(Processor pp, boolean spinning) {
+    private boolean newm(Processor pp, boolean spinning) {
         if (mlive.incrementAndGet() > maxThreads) {
             mlive.decrementAndGet();
             threadLimitHits.increment();
             giveBack(pp, spinning);
-            return;
+            return false;
         }
         Machine m = new Machine(this, mnext.getAndIncrement(), pp, spinning);
         allm.add(m);
@@ -407,10 +411,11 @@ final class Sched {
                 reportedThreadFailure = true;
                 System.err.println("goloom: " + name + " could not start a carrier thread: " + e);
             }
-            return;
+            return false;
         }
         events.machineCreated(m);
         sysmon.ensureStarted();
+        return true;
     }
 
     /**
@@ -1380,6 +1385,9 @@ final class Sched {
                 pp.sysmonReportedLong = false;
                 pp.sysmonM = m;
                 pp.sysmonCtlwhen = now;
+                pp.sysmonBlockedSeen = false;
+                pp.sysmonCpu0 = -1;
+                pp.sysmonOsWhen = 0;
             }
             long ran = now - pp.sysmonCtlwhen;
             if (st == Machine.IN_G && ran >= TIME_SLICE_NANOS && !pp.sysmonReportedLong) {
@@ -1397,11 +1405,18 @@ final class Sched {
                 take = ran > 0 && !(pp.runq.isEmpty() && nmspinning.get() + npidle.get() > 0
                         && ran < TIME_SLICE_NANOS);
                 why = "syscall";
+            } else if (blockedOnTwoTicks(pp, m)) {
+                // Pinned and blocked (issue 15): the carrier is parked under its mounted virtual thread, which is
+                // a blocking call goloom was not told about. Go's syscall rule, as above.
+                take = !(pp.runq.isEmpty() && nmspinning.get() + npidle.get() > 0 && ran < TIME_SLICE_NANOS);
+                why = "blocked";
             } else {
                 // Only when nobody else can run the waiting work: with an idle P or a spinning M, wakep and
-                // stealing already get to it, and a hand-off would only add a carrier.
+                // stealing already get to it, and a hand-off would only add a carrier. And only a carrier that
+                // burns CPU or is blocked unseen, never one the OS simply did not run (issue 11).
+                readCpuOnce(pp, m, now, ran);
                 take = ran >= TIME_SLICE_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty())
-                        && nmspinning.get() + npidle.get() == 0;
+                        && nmspinning.get() + npidle.get() == 0 && hogsItsCarrier(pp, m, now);
                 why = "hog";
             }
             if (!take || mlive.get() >= maxThreads && nmidle.get() == 0) {
@@ -1417,8 +1432,8 @@ final class Sched {
             // The P is ours (transiently) now: the old M will not touch it again.
             taken.m = null;
             taken.syscalltick++;
-            if (st == Machine.IN_SYSCALL) {
-                retakesSyscall.increment();
+            if (st == Machine.IN_SYSCALL || why.equals("blocked")) {
+                retakesSyscall.increment(); // Go's syscall rule (a pinned-blocked carrier counts here)
             } else {
                 retakesHog.increment();
             }
@@ -1429,15 +1444,88 @@ final class Sched {
         return n;
     }
 
+    /** How long a mount runs before sysmon reads its carrier's CPU time (so short mounts cost nothing). */
+    static final long CPU_PROBE_AFTER_NANOS = 1_000_000L;
+    /** CPU time a mount must burn (after sysmon's first reading) to be a hog: half a slice. */
+    static final long HOG_CPU_NANOS = TIME_SLICE_NANOS / 2;
+    /** At most one look at a carrier's OS state per mount and this interval. */
+    static final long OS_PROBE_INTERVAL_NANOS = 1_000_000L;
+
+    /**
+     * Sysmon only. The carrier of this mount is parked or blocked in Java terms (its virtual thread is pinned
+     * and blocked) on this tick and was on an earlier tick of the same mount: Go's "same syscall on two ticks".
+     * A field read per running P per tick.
+     */
+    private static boolean blockedOnTwoTicks(Processor pp, Machine m) {
+        if (!CarrierProbe.blockedInJava(m)) {
+            pp.sysmonBlockedSeen = false;
+            return false;
+        }
+        if (pp.sysmonBlockedSeen) {
+            return true;
+        }
+        pp.sysmonBlockedSeen = true;
+        return false;
+    }
+
+    /**
+     * Sysmon only: the carrier's CPU time once per mount, when the mount is 1 ms old (shorter mounts cost nothing;
+     * a longer one costs one {@code clock_gettime}, about a microsecond). The start of the hog rule's window.
+     */
+    private static void readCpuOnce(Processor pp, Machine m, long now, long ran) {
+        if (pp.sysmonCpu0 < 0 && ran >= CPU_PROBE_AFTER_NANOS && CarrierProbe.cpuTimeSupported()) {
+            long cpu = CarrierProbe.cpuTimeNanos(m);
+            if (cpu >= 0) {
+                pp.sysmonCpu0 = cpu;
+                pp.sysmonCpuWhen = now;
+            }
+        }
+    }
+
+    /**
+     * Sysmon only; the hog rule's last condition (issue 11's hand-off rule), for a mount of 10 ms while work waits.
+     * The carrier hogs if, since {@link #readCpuOnce}, it burnt half a slice (5 ms) of CPU time; or if over a
+     * window of at least 5 ms it burnt under half the window and the OS says it is blocked in the kernel, where
+     * goloom cannot see it (native code, an unbracketed read: Linux state S or D). Not if the OS state is R: the
+     * OS simply did not run it, and another carrier would only compete for the same CPUs. A carrier that runs but
+     * has not burnt 5 ms yet is looked at again on the next tick. Where the CPU time or the OS state cannot be
+     * read, the wall-clock rule stands (no starvation).
+     */
+    private static boolean hogsItsCarrier(Processor pp, Machine m, long now) {
+        if (pp.sysmonCpu0 < 0) {
+            return true; // no CPU reading on this JVM: the wall-clock rule
+        }
+        long cpu = CarrierProbe.cpuTimeNanos(m);
+        if (cpu < 0) {
+            return true;
+        }
+        long used = cpu - pp.sysmonCpu0;
+        if (used >= HOG_CPU_NANOS) {
+            return true; // burns CPU: the classic hog
+        }
+        long window = now - pp.sysmonCpuWhen;
+        if (window < HOG_CPU_NANOS || used >= window / 2) {
+            return false; // too early to tell, or running: it becomes a hog once it has burnt 5 ms
+        }
+        if (pp.sysmonOsWhen != 0 && now - pp.sysmonOsWhen < OS_PROBE_INTERVAL_NANOS) {
+            return false;
+        }
+        pp.sysmonOsWhen = now;
+        return CarrierProbe.osState(m) != CarrierProbe.OS_RUNNABLE; // blocked unseen, or unknown: hand off
+    }
+
     /**
      * Not in Go: sysmon's safety net. If work has waited in the global queue across two sysmon ticks while a P
      * is idle and nobody spins, start a spinner. The protocol above should never need it; the counter shows
      * whether it ever did.
      */
     void rescueIfStranded() {
-        if (looksStranded()) {
+        // Counted only when the wakep actually handed an idle P to an M: looksStranded reads three counters
+        // racily, and a P that another thread was still taking off the idle list (npidle not yet decremented)
+        // made it look stranded while every live P ran. Counted this way, sysmonWakeups > 0 means a wake-up
+        // was really lost, and stress runs assert it stays 0.
+        if (looksStranded() && wakep()) {
             sysmonWakeups.increment();
-            wakep();
         }
     }
 

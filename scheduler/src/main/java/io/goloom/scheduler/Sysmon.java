@@ -46,9 +46,27 @@ final class Sysmon implements Runnable {
         }
     }
 
+    /**
+     * Announces the deep sleep and re-checks after it: acquirep sets RUNNING, then reads {@code sleeping}
+     * ({@link #allIdle} has the pair). True if sysmon may sleep; false (and not {@code sleeping}) if a P runs.
+     * Package-private for jcstress.
+     */
+    boolean enterDeepSleep() {
+        sleeping = true;
+        if (allIdle()) {
+            return true;
+        }
+        sleeping = false;
+        return false;
+    }
+
+    /** How many times {@link #wakeIfSleeping} found sysmon asleep (jcstress reads it; rare, so a CAS is fine). */
+    final AtomicInteger wakeSignals = new AtomicInteger();
+
     /** Called when a P is acquired, a syscall starts or the scheduler closes: sysmon must be watching. */
     void wakeIfSleeping() {
         if (sleeping) {
+            wakeSignals.incrementAndGet();
             Thread t = thread;
             if (t != null) {
                 LockSupport.unpark(t);
@@ -85,9 +103,7 @@ final class Sysmon implements Runnable {
                 return;
             }
             if (schedtraceMillis <= 0 && allIdle()) {
-                sleeping = true;
-                // re-check after announcing the sleep: acquirep sets RUNNING, then reads `sleeping`
-                if (allIdle()) {
+                if (enterDeepSleep()) {
                     LockSupport.parkNanos(this, sched.closed ? 1_000_000 : DEEP_SLEEP_NANOS);
                 }
                 sleeping = false;
@@ -112,7 +128,29 @@ final class Sysmon implements Runnable {
         }
     }
 
-    private boolean allIdle() {
-        return sched.npidle.get() >= sched.gomaxprocs && sched.runq.isEmpty();
+    /**
+     * Go's deep-sleep condition ({@code sched.npidle == gomaxprocs}), made exact: no P is RUNNING and the global
+     * queue is empty. The counter alone is not enough here: a GOMAXPROCS shrink lowers {@code gomaxprocs} first
+     * and takes the idle Ps above it off the list one by one afterwards, so for the length of that scan
+     * {@code npidle >= gomaxprocs} held while P0 ran, and sysmon slept 60 s with nobody to wake it (issue 13).
+     * Go avoids that by resizing under stop-the-world. The scan asks the question itself ("does any P run?")
+     * instead of a count that lags behind the idle list, whatever the resize does.
+     *
+     * <p>Dekker pair, the one {@link #wakeIfSleeping} relies on: sysmon stores {@code sleeping = true} and then
+     * reads every P's status here; {@code acquirep} stores RUNNING and then reads {@code sleeping}. Either sysmon
+     * sees the RUNNING P and stays awake, or acquirep sees the flag and unparks it. Ps stay RUNNING while sysmon
+     * itself hands them off, and a P in flight from the idle list to {@code startm} is acquired (and wakes
+     * sysmon) by its new M.
+     */
+    boolean allIdle() {
+        if (sched.npidle.get() < sched.gomaxprocs || !sched.runq.isEmpty()) {
+            return false; // cheap common case: some P is (or is about to be) running
+        }
+        for (Processor pp : sched.procs.all()) {
+            if (pp.status() == Processor.RUNNING) {
+                return false;
+            }
+        }
+        return sched.runq.isEmpty();
     }
 }

@@ -126,13 +126,10 @@ class ConfigTest {
 
     @Test
     void wrongValuesNameWhereTheyCameFrom() {
-        assertTrue(error(null, props(), Map.of("GOMAXPROCS", "two")).startsWith(
-                "environment variable GOMAXPROCS=two: 'two' is not a number"));
-        assertTrue(error(null, props(), Map.of("GOMAXPROCS", "0")).contains("0 is out of range; expected GOMAXPROCS"));
-        assertTrue(error(null, props(), Map.of("GOMAXPROCS", "5000")).contains("in 1..4096"));
-        assertTrue(error(null, props(), Map.of("GODEBUG", "schedtrace=1s")).startsWith(
-                "environment variable GODEBUG (schedtrace=1s): '1s' is not a number"));
-        assertTrue(error(null, props(), Map.of("GODEBUG", "scheddetail=yes")).contains("scheddetail=yes"));
+        assertTrue(error(null, props("goloom.maxprocs", "two"), Map.of()).startsWith(
+                "system property goloom.maxprocs=two: 'two' is not a number"));
+        assertTrue(error("maxprocs=0", props(), Map.of()).contains("0 is out of range; expected GOMAXPROCS"));
+        assertTrue(error(null, props("goloom.schedtrace", "1s"), Map.of()).contains("'1s' is not a number"));
         assertTrue(error(null, props("goloom.schedtrace", "-1"), Map.of()).startsWith(
                 "system property goloom.schedtrace=-1: -1 is out of range"));
         assertTrue(error(null, props("goloom.maxthreads", "0"), Map.of()).contains("goloom.maxthreads"));
@@ -146,5 +143,56 @@ class ConfigTest {
         // GOMAXPROCS is overridden by the agent option, so its bad value never matters
         AgentConfig c = resolve("maxprocs=2", props(), Map.of("GOMAXPROCS", "abc"));
         assertEquals(2, c.maxProcs);
+    }
+
+    /** Go ignores a GOMAXPROCS or GODEBUG value it cannot use; goloom warns once per value and uses the default. */
+    @Test
+    void invalidEnvironmentValuesWarnAndFallBackToTheDefault() {
+        int cpus = Math.min(GoScheduler.MAX_PROCS, Runtime.getRuntime().availableProcessors());
+        record Case(Map<String, String> env, String warning) {}
+        for (Case c : java.util.List.of(
+                new Case(Map.of("GOMAXPROCS", "two"), "environment variable GOMAXPROCS=two: 'two' is not a number"),
+                new Case(Map.of("GOMAXPROCS", "0"), "environment variable GOMAXPROCS=0: 0 is out of range"),
+                new Case(Map.of("GOMAXPROCS", "5000"), "environment variable GOMAXPROCS=5000: 5000 is out of range"),
+                new Case(Map.of("GODEBUG", "schedtrace=1s"), "environment variable GODEBUG (schedtrace=1s): '1s' is not a number"),
+                new Case(Map.of("GODEBUG", "gctrace=1,scheddetail=yes"), "environment variable GODEBUG (scheddetail=yes)"))) {
+            AgentConfig cfg = resolve(null, props(), c.env());
+            assertEquals(1, cfg.warnings.size(), c + ": " + cfg.warnings);
+            String w = cfg.warnings.getFirst();
+            assertTrue(w.startsWith(c.warning()), c + ": " + w);
+            assertTrue(w.contains("ignored") && w.contains("using the default"), w);
+            assertEquals(cpus, cfg.maxProcs, c.toString());
+            assertEquals(0, cfg.schedtraceMillis, c.toString());
+            assertFalse(cfg.scheddetail, c.toString());
+            assertTrue(cfg.sources.isEmpty(), "an ignored value is not a source: " + cfg.sources);
+        }
+        // both bad: one line each
+        assertEquals(2, resolve(null, props(), Map.of("GOMAXPROCS", "x", "GODEBUG", "schedtrace=y")).warnings.size());
+        // valid values: no warning
+        assertTrue(resolve(null, props(), Map.of("GOMAXPROCS", "2", "GODEBUG", "schedtrace=5")).warnings.isEmpty());
+    }
+
+    @Test
+    void aBadGodebugItemLeavesAnEarlierValidOneInForceAsInGo() {
+        AgentConfig c = resolve(null, props(), Map.of("GODEBUG", "schedtrace=10,schedtrace=oops"));
+        assertEquals(10, c.schedtraceMillis);
+        assertEquals(1, c.warnings.size());
+        assertTrue(c.warnings.getFirst().contains("using environment variable GODEBUG (schedtrace=10)"), c.warnings.getFirst());
+        assertTrue(resolve(null, props(), Map.of("GODEBUG", "schedtrace=oops,schedtrace=10")).warnings.isEmpty(),
+                "a later valid item wins and nothing is ignored in the end");
+    }
+
+    @Test
+    void anOverriddenBadEnvironmentValueIsNotWarnedAbout() {
+        AgentConfig c = resolve("maxprocs=2", props("goloom.schedtrace", "0"),
+                Map.of("GOMAXPROCS", "abc", "GODEBUG", "schedtrace=x"));
+        assertEquals(2, c.maxProcs);
+        assertTrue(c.warnings.isEmpty(), c.warnings.toString());
+    }
+
+    @Test
+    void propertiesAndOptionsStayStrict() {
+        assertTrue(error(null, props("goloom.maxprocs", "0"), Map.of()).contains("system property goloom.maxprocs=0"));
+        assertTrue(error("schedtrace=fast", props(), Map.of()).contains("agent option schedtrace=fast"));
     }
 }

@@ -110,9 +110,12 @@ class LifecycleTest {
         try (GoScheduler sched = GoScheduler.builder().maxProcs(1).name("bad-input").build()) {
             assertThrows(NullPointerException.class, () -> sched.go(null));
             assertThrows(NullPointerException.class, () -> sched.execute(null));
-            assertThrows(IllegalArgumentException.class, () -> sched.setMaxProcs(0));
             assertThrows(IllegalArgumentException.class, () -> sched.setMaxProcs(GoScheduler.MAX_PROCS + 1));
             assertEquals(1, sched.setMaxProcs(3), "returns the previous value, like runtime.GOMAXPROCS");
+            assertEquals(3, sched.maxProcs());
+            // Go's query idiom runtime.GOMAXPROCS(0): n < 1 changes nothing and returns the current value
+            assertEquals(3, sched.setMaxProcs(0));
+            assertEquals(3, sched.setMaxProcs(-7));
             assertEquals(3, sched.maxProcs());
         }
     }

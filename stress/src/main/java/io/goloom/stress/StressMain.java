@@ -48,10 +48,11 @@ import io.goloom.scheduler.GoSchedulerStats;
  * every thread (platform threads, this run's virtual threads, and the scheduler's {@code scheddetail}).
  *
  * <p>Sysmon's safety net (a spinner started because work waited across two sysmon ticks with an idle P and nobody
- * spinning) is reported with a WARNING; {@code --strict} makes it a failure.
+ * spinning) counts only when its wakep actually started an M, so {@code sysmonWakeups > 0} means a wake-up was
+ * lost: the run asserts it is 0 (issue 13). {@code --lenient} turns that failure back into a WARNING.
  *
- * <p>Options: {@code --procs 1,2,8 --handoffs N --values N --stall S --no-maxprocs-changes --strict}. Exit 0: all
- * checks passed.
+ * <p>Options: {@code --procs 1,2,8 --handoffs N --values N --stall S --no-maxprocs-changes --lenient} ({@code --strict},
+ * the default, is accepted). Exit 0: all checks passed.
  */
 public final class StressMain {
     private final int procs;
@@ -93,7 +94,7 @@ public final class StressMain {
         int values = 1_000_000;
         int stall = 30;
         boolean maxProcsChaos = true;
-        boolean strict = false;
+        boolean strict = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i].strip();
             if (a.isEmpty()) {
@@ -113,6 +114,7 @@ public final class StressMain {
                 case "--stall" -> stall = Integer.parseInt(args[++i]);
                 case "--no-maxprocs-changes" -> maxProcsChaos = false;
                 case "--strict" -> strict = true;
+                case "--lenient" -> strict = false;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -171,7 +173,7 @@ public final class StressMain {
         if (st.sysmonWakeups() > 0) {
             System.out.printf(Locale.ROOT, "WARNING P=%d: sysmon's safety net started a spinner %d times: work sat in the "
                     + "global queue across two sysmon ticks with an idle P and nobody spinning (a wake-up the protocol "
-                    + "lost and sysmon rescued)%s%n", procs, st.sysmonWakeups(), strict ? "; --strict: failing" : "");
+                    + "lost and sysmon rescued)%s%n", procs, st.sysmonWakeups(), strict ? "; failing (--lenient to only warn)" : "");
         }
         System.out.printf(Locale.ROOT, "P=%d: %,d hand-offs in %.1f s; %,d values in %.1f s: lost %d, duplicated %d; "
                         + "interrupts %d issued / %d caught, %d closes, %d send panics, %d selects (%d timed out), "
