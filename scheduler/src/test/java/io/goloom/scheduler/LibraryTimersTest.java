@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -99,6 +100,33 @@ class LibraryTimersTest {
             // loose on purpose (busy CI machines, JIT warm-up on the Ms): it only tells sleeping from spinning.
             assertTrue(cpu < delay * 2 / 5, "the Ms used " + cpu / 1_000_000 + " ms of CPU in a 1 s wait");
             assertHeapsEmpty(core);
+        }
+    }
+
+    @Test
+    void aCancelledTimerNeverFiresAndLeavesItsHeap() throws Exception {
+        try (GoScheduler gs = GoScheduler.builder().maxProcs(2).name("timers-cancel").build()) {
+            Sched core = gs.core();
+            core.timersOnP = true;
+            Waiter w = new Waiter(gs);
+            long delay = TimeUnit.MILLISECONDS.toNanos(100);
+            AtomicReference<Future<?>> timer = new AtomicReference<>();
+            AtomicReference<Boolean> cancelled = new AtomicReference<>();
+            Thread t = gs.go(() -> {
+                Future<?> f = core.addTimer(w::wake, delay);
+                timer.set(f);
+                cancelled.set(f.cancel(false)); // the JDK's cancel when the thread wakes before its timeout
+            });
+            Waits.join(t, Duration.ofSeconds(20));
+            assertTrue(cancelled.get(), "cancelled before its deadline");
+            assertTrue(timer.get().isCancelled());
+            assertHeapsEmpty(core); // removed at once, not left for the owner to drop
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(delay) * 3); // past the deadline: an M may wake, finds nothing
+            assertEquals(0, core.timersFired.sum() + core.timersBySysmon.sum(), "a cancelled timer never fires");
+            assertFalse(w.woken, "its task never ran");
+            assertFalse(timer.get().cancel(false), "cancelled twice");
+            w.wake();
+            w.awaitDone();
         }
     }
 
