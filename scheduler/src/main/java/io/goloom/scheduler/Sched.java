@@ -130,6 +130,8 @@ final class Sched {
     final LongAdder netpollReady = new LongAdder();
     final LongAdder netpollBlocks = new LongAdder();
     final LongAdder netpollBreaks = new LongAdder();
+    /** The breaks that found the timers-only sleeper and unparked it (the rest left a pending break); for tests. */
+    final LongAdder timerSleeperUnparks = new LongAdder();
 
     private volatile boolean reportedThreadFailure;
 
@@ -839,8 +841,7 @@ final class Sched {
         long until = earliestTimer();
         NetPoller np = netpoller;
         boolean waiters = np != null && np.anyWaiters();
-        if ((waiters || until != NO_DEADLINE) && lastpoll.getAndSet(0) != 0) {
-            pollUntil = until;
+        if (enterPoller(waiters, until)) {
             long delay = until == NO_DEADLINE ? -1 : Math.max(0, until - System.nanoTime());
             netpollBlocks.increment();
             m.readyMode = Machine.READY_COLLECT;
@@ -868,6 +869,21 @@ final class Sched {
         return POLL_NO_P;
     }
 
+    /**
+     * {@link #netpollBlocking}'s decision, split out (same code, same order) so that jcstress drives it: with someone
+     * waiting on I/O or a timer pending, become the one M blocked in the poller ({@code lastpoll} swapped to 0),
+     * then publish {@code until} for {@link #wakeNetPoller}. {@code until} was read before the swap: a timer added
+     * after that read is covered by its adder, which either sees {@code lastpoll != 0} and calls {@code wakep}, or
+     * sees 0 and our {@code pollUntil} (or the {@link #NO_DEADLINE} it replaces) later than its timer and breaks us.
+     */
+    boolean enterPoller(boolean waiters, long until) {
+        if ((waiters || until != NO_DEADLINE) && lastpoll.getAndSet(0) != 0) {
+            pollUntil = until;
+            return true;
+        }
+        return false;
+    }
+
     /** The blocking wait itself: in the netpoller, or, with timers only, a park that {@link #breakPoll} ends. */
     private void pollBlocking(NetPoller np, long delayNanos) {
         if (np != null) {
@@ -876,14 +892,26 @@ final class Sched {
         }
         // Dekker with breakPoll: we publish ourselves, then read the flag; it sets the flag, then reads us. Either
         // we see its break, or it sees us and unparks (a permit that outlives a park not yet begun).
-        timerSleeper = Thread.currentThread();
         try {
-            if (!breakPending.getAndSet(false)) {
+            if (armTimerSleep(Thread.currentThread())) {
                 LockSupport.parkNanos(this, delayNanos < 0 ? Long.MAX_VALUE : Math.max(1, delayNanos));
             }
         } finally {
             timerSleeper = null;
         }
+    }
+
+    /**
+     * {@link #pollBlocking}'s half of the Dekker pair with {@link #breakPoll}, split out (same code, same order) for
+     * jcstress: publish the sleeper, then consume a pending break. The order is what makes it work: reading the flag
+     * first would let a break land between the read and the publication, find no sleeper to unpark, and be missed
+     * until the next sleep.
+     *
+     * @return true if the caller may sleep (no break was pending)
+     */
+    boolean armTimerSleep(Thread self) {
+        timerSleeper = self;
+        return !breakPending.getAndSet(false);
     }
 
     /** Mirrors {@code netpollBreak}: end the blocked poller's sleep. */
@@ -896,6 +924,7 @@ final class Sched {
             breakPending.set(true);
             Thread t = timerSleeper;
             if (t != null) {
+                timerSleeperUnparks.increment();
                 LockSupport.unpark(t);
             }
         }

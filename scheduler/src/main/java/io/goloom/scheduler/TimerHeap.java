@@ -91,18 +91,7 @@ final class TimerHeap {
      * @return true if the earliest deadline of {@code to} moved earlier
      */
     boolean moveAllTo(TimerHeap to) {
-        Timer[] moving;
-        synchronized (this) {
-            retired = true;
-            moving = Arrays.copyOf(heap, size);
-            Arrays.fill(heap, 0, size, null);
-            size = 0;
-            when0 = Long.MAX_VALUE;
-            // While we hold the old lock, t.heap stays this: a concurrent cancel waits for it, then re-reads t.heap.
-            for (Timer t : moving) {
-                t.heap = null;
-            }
-        }
+        Timer[] moving = takeAll();
         boolean earlier = false;
         for (Timer t : moving) {
             if (t.isDone()) {
@@ -116,6 +105,23 @@ final class TimerHeap {
             }
         }
         return earlier;
+    }
+
+    /**
+     * {@link #moveAllTo}'s first half (split out, same code, so that jcstress's broken twin can reuse it): retire
+     * this heap and empty it under its lock.
+     */
+    synchronized Timer[] takeAll() {
+        retired = true;
+        Timer[] moving = Arrays.copyOf(heap, size);
+        Arrays.fill(heap, 0, size, null);
+        size = 0;
+        when0 = Long.MAX_VALUE;
+        // While we hold the old lock, t.heap stays this: a concurrent cancel waits for it, then re-reads t.heap.
+        for (Timer t : moving) {
+            t.heap = null;
+        }
+        return moving;
     }
 
     /** Undoes {@link #moveAllTo}'s retirement when GOMAXPROCS grows back over the P. */
