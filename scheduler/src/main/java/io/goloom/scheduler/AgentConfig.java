@@ -24,6 +24,7 @@ final class AgentConfig {
         MAXTHREADS("maxthreads", null),
         NAME("name", null),
         SYSCALLS("syscalls", null),
+        PREEMPT("preempt", "GODEBUG"),
         JFR("jfr", null),
         JMX("jmx", null),
         VERBOSE("verbose", null),
@@ -50,6 +51,8 @@ final class AgentConfig {
     final int maxThreads;
     final String name;
     final boolean syscalls;
+    /** Preemption points in application classes (Go's {@code asyncpreemptoff=1} turns them off). */
+    final boolean preempt;
     final boolean jfr;
     final boolean jmx;
     final boolean verbose;
@@ -71,6 +74,7 @@ final class AgentConfig {
                 : GoScheduler.DEFAULT_MAX_THREADS;
         this.name = v.containsKey(Key.NAME) ? parseName(v.get(Key.NAME)) : DEFAULT_NAME;
         this.syscalls = !v.containsKey(Key.SYSCALLS) || parseBool(v.get(Key.SYSCALLS));
+        this.preempt = !v.containsKey(Key.PREEMPT) || parseBool(v.get(Key.PREEMPT));
         this.jfr = !v.containsKey(Key.JFR) || parseBool(v.get(Key.JFR));
         this.jmx = !v.containsKey(Key.JMX) || parseBool(v.get(Key.JMX));
         this.verbose = v.containsKey(Key.VERBOSE) && parseBool(v.get(Key.VERBOSE));
@@ -104,6 +108,11 @@ final class AgentConfig {
                 String val = item.substring(eq + 1).trim();
                 if (k.equals("schedtrace")) {
                     values.put(Key.SCHEDTRACE, new Value("environment variable GODEBUG (schedtrace=" + val + ")", val));
+                } else if (k.equals("asyncpreemptoff")) {
+                    // Go: asyncpreemptoff=1 turns preemption off; any other integer leaves it on
+                    String what = "environment variable GODEBUG (asyncpreemptoff=" + val + ")";
+                    int off = parseInt(new Value(what, val), Integer.MIN_VALUE, Integer.MAX_VALUE, "0 or 1");
+                    values.put(Key.PREEMPT, new Value(what, off == 1 ? "false" : "true"));
                 } else if (k.equals("scheddetail")) {
                     values.put(Key.SCHEDDETAIL, new Value("environment variable GODEBUG (scheddetail=" + val + ")", val));
                 }
@@ -215,7 +224,8 @@ final class AgentConfig {
     @Override
     public String toString() {
         return "maxprocs=" + maxProcs + " schedtrace=" + schedtraceMillis + " scheddetail=" + (scheddetail ? 1 : 0)
-                + " maxthreads=" + maxThreads + " name=" + name + " syscalls=" + syscalls + " jfr=" + jfr
+                + " maxthreads=" + maxThreads + " name=" + name + " syscalls=" + syscalls + " preempt=" + preempt
+                + " jfr=" + jfr
                 + " jmx=" + jmx;
     }
 }

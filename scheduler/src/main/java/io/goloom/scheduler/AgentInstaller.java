@@ -31,6 +31,8 @@ final class AgentInstaller {
     static final int SUPPORTED_FEATURE = 25;
 
     private static AgentTransformer transformer;
+    /** The preemption-point transformer, when preemption is on (null otherwise). */
+    static volatile PreemptionTransformer preemption;
 
     static synchronized void install(String options, Instrumentation inst, boolean atStartup) {
         AgentConfig cfg;
@@ -57,8 +59,11 @@ final class AgentInstaller {
                 JfrSchedEvents.install(sched);
             }
             warmUp(sched);
-            defineHooks(sched, cfg.syscalls);
+            Class<?> hooks = defineHooks(sched, cfg.syscalls);
             rewrite(inst, cfg);
+            if (cfg.preempt) {
+                installPreemption(inst, sched, hooks);
+            }
             if (cfg.jmx) {
                 registerMXBeanInBackground(sched);
             }
@@ -135,18 +140,40 @@ final class AgentInstaller {
     }
 
     /** Defines {@code java.lang.GoloomHooks} in {@code java.base} and points it at {@code sched}. */
-    private static void defineHooks(GoScheduler sched, boolean syscalls) {
+    private static Class<?> defineHooks(GoScheduler sched, boolean syscalls) {
         try {
             MethodHandles.Lookup javaLang = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             Class<?> hooks = javaLang.defineClass(AgentTransformer.hooksClassBytes());
             hooks.getMethod("install", Executor.class, IntSupplier.class, BooleanSupplier.class)
                     .invoke(null, sched, syscalls ? AgentHooks.INSTANCE : null, syscalls ? AgentHooks.INSTANCE : null);
+            return hooks;
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new IllegalStateException("cannot install " + AgentTransformer.HOOKS_CLASS + ": " + e.getCause(),
                     e.getCause());
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IllegalStateException("cannot define " + AgentTransformer.HOOKS_CLASS + " in java.base: " + e, e);
         }
+    }
+
+    /**
+     * Preemption points: the slow path first, then the transformer (classes loaded from now on get points), then
+     * the scheduler's sysmon starts asking. Classes loaded before the agent (none of the application's, at
+     * startup; all of them, when loaded late) have no points: sysmon's hand-off stays their fallback.
+     */
+    private static void installPreemption(Instrumentation inst, GoScheduler sched, Class<?> hooks) {
+        try {
+            Preemption.install(hooks);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new IllegalStateException("cannot install preemption in " + AgentTransformer.HOOKS_CLASS + ": "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot install preemption in " + AgentTransformer.HOOKS_CLASS + ": "
+                    + e, e);
+        }
+        // Warm the slow path's classes (Loom's handles, Sched.preemptPoint) before any point can call it.
+        Preemption.INSTANCE.run();
+        preemption = PreemptionTransformer.register(inst);
+        sched.sched().preempt = true;
     }
 
     private static void rewrite(Instrumentation inst, AgentConfig cfg) {

@@ -96,6 +96,17 @@ final class Sched {
     final LongAdder syscalls = new LongAdder();
     final LongAdder exitsyscallSlow = new LongAdder();
 
+    /**
+     * Preemption points are live for this scheduler: the agent's JVM-wide one, unless turned off
+     * ({@code preempt=false}, {@code GODEBUG=asyncpreemptoff=1}). See {@link Preemption}.
+     */
+    volatile boolean preempt;
+    /** Gs that yielded at a preemption point ({@code gopreempt_m}), and yields that did not unmount (pinned). */
+    final LongAdder preemptYields = new LongAdder();
+    final LongAdder preemptPinned = new LongAdder();
+    /** sysmon only: whether its last retake raised the JVM-wide request word (Sysmon then ticks fast). */
+    boolean preemptWanted;
+
     private volatile boolean reportedThreadFailure;
 
     /** Listener for JFR events and the like; never null. */
@@ -952,6 +963,7 @@ final class Sched {
     int retake(long now) {
         int n = 0;
         int maxprocs = gomaxprocs;
+        boolean wantPreempt = false;
         for (Processor pp : procs.all()) {
             if (pp.status() != Processor.RUNNING) {
                 continue;
@@ -966,12 +978,18 @@ final class Sched {
                 pp.sysmonSchedwhen = now;
             } else if (now - pp.sysmonSchedwhen >= TIME_SLICE_NANOS && pp.preemptTick != tick) {
                 pp.preemptTick = tick;
+                pp.preemptWhen = now;
                 preemptRequests.increment();
             }
             long c = m.ctl();
             int st = Machine.state(c);
             if (st != Machine.IN_G && st != Machine.IN_SYSCALL) {
                 continue;
+            }
+            if (preempt && st == Machine.IN_G && pp.preemptTick == tick && m.preemptedCtl != c
+                    && now - pp.preemptWhen < PREEMPT_GRACE_NANOS) {
+                // Go's preemptone: the G sees the request at its next preemption point (Preemption) and yields.
+                wantPreempt = true;
             }
             if (c != pp.sysmonCtl || m != pp.sysmonM) {
                 pp.sysmonCtl = c; // first sighting of this mount (or of this syscall)
@@ -1000,6 +1018,11 @@ final class Sched {
                 // stealing already get to it, and a hand-off would only add a carrier.
                 take = ran >= TIME_SLICE_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty())
                         && nmspinning.get() + npidle.get() == 0;
+                if (take && preempt && ran < TIME_SLICE_NANOS + PREEMPT_GRACE_NANOS && m.preemptPinnedCtl != c) {
+                    // With preemption points the G yields by itself and the carrier count stays at GOMAXPROCS;
+                    // the hand-off is the fallback for a G that cannot (pinned, or in code without points).
+                    take = false;
+                }
                 why = "hog";
             }
             if (!take || mlive.get() >= maxThreads && nmidle.get() == 0) {
@@ -1024,7 +1047,58 @@ final class Sched {
             handoffp(taken);
             n++;
         }
+        if (preempt) {
+            // Raised on every tick while some G has not seen its request; the G that honours one clears it, and
+            // sysmon raises it again on its next tick for any other.
+            if (wantPreempt) {
+                Preemption.request(true);
+            } else if (preemptWanted) {
+                Preemption.request(false);
+            }
+            preemptWanted = wantPreempt;
+        }
         return n;
+    }
+
+    /**
+     * How long sysmon keeps a slice's preemption request up before the hog hand-off takes over (and the request
+     * word goes down, so that a G that cannot reach a preemption point does not keep every other G on the slow
+     * path). Go has no such fallback: its asynchronous preemption (1.14+) reaches every G.
+     */
+    static final long PREEMPT_GRACE_NANOS = TIME_SLICE_NANOS;
+
+    /**
+     * The slow path of a preemption point, on the G itself: Go's {@code morestack} seeing {@code stackPreempt},
+     * then {@code gopreempt_m} -> {@code goschedImpl}: the G goes to the global queue and the P runs something
+     * else, on the same carrier. Acts only if sysmon asked for this P's current slice (a request for an older
+     * slice is void: {@code schedtick} moved), or if sysmon already handed this M's P away (the G runs on without
+     * a P: yielding lets its carrier go idle, so the count of carriers running Java code falls back to GOMAXPROCS).
+     * A request is tried once per mount: a yield that does not unmount (a native frame pins the virtual thread)
+     * is recorded, and sysmon hands the P off at once.
+     */
+    void preemptPoint(Machine m) {
+        long c = m.ctl();
+        int st = Machine.state(c);
+        if (st == Machine.IN_G) {
+            Processor pp = m.p; // stable: the M changes it only in SCHED, and we are the G it has mounted
+            if (pp == null || pp.preemptTick != pp.schedtick) {
+                return;
+            }
+        } else if (st != Machine.RETAKEN) {
+            return; // IN_SYSCALL (a point reached inside a blocking bracket): the syscall rule covers it
+        }
+        if (m.preemptedCtl == c) {
+            return; // already tried in this mount
+        }
+        m.preemptedCtl = c;
+        Preemption.request(false);
+        preemptYields.increment();
+        Thread.yield(); // Gosched: submit() sees our own M resubmitting its curg YIELDED -> global queue
+        if (Loom.currentCarrierThread() == m && m.ctl() == c) {
+            // Same carrier, same mount: the yield did not unmount.
+            m.preemptPinnedCtl = c;
+            preemptPinned.increment();
+        }
     }
 
     /**
