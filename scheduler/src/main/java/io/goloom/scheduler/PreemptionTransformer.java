@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <h2>Which classes</h2>
  * Classes of the application's loaders only: not the boot or platform loader (java.base and every JDK module),
- * not named JDK modules, not goloom's own code (its code source), not classes being redefined. A class that
+ * not named JDK modules, not goloom's own code ({@link #isOwn}), not classes being redefined. A class that
  * cannot be transformed (stack maps that need a class the resolver cannot find, a method grown past 64 KiB, a
  * class file version the ClassFile API does not know, ...) is left unchanged and counted in {@link #failures};
  * the application never sees the error.
@@ -92,7 +92,7 @@ final class PreemptionTransformer implements ClassFileTransformer {
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         if (loader == null || className == null || classBeingRedefined != null
                 || loader == ClassLoader.getPlatformClassLoader() || isJdk(module, className)
-                || isOwn(protectionDomain)) {
+                || isOwn(protectionDomain, className)) {
             return null;
         }
         try {
@@ -117,12 +117,19 @@ final class PreemptionTransformer implements ClassFileTransformer {
                 || className.startsWith("com/sun/");
     }
 
-    private boolean isOwn(ProtectionDomain pd) {
-        if (ownCode == null || pd == null) {
-            return false;
+    /**
+     * goloom's own code: the code source goloom was loaded from, and goloom's packages wherever they come from
+     * (a shaded application jar that bundles goloom, where the agent's classes resolve to the bundled copy) but
+     * not from a {@code test-classes} directory (goloom's own tests are application code to the agent).
+     */
+    private boolean isOwn(ProtectionDomain pd, String className) {
+        CodeSource cs = pd == null ? null : pd.getCodeSource();
+        URL where = cs == null ? null : cs.getLocation();
+        if (ownCode != null && ownCode.equals(where)) {
+            return true;
         }
-        CodeSource cs = pd.getCodeSource();
-        return cs != null && ownCode.equals(cs.getLocation());
+        return (className.startsWith("io/goloom/scheduler/") || className.startsWith("io/goloom/channels/"))
+                && (where == null || !where.getPath().contains("test-classes"));
     }
 
     /** The class with preemption points, or null if it needs none. Package-private for tests. */

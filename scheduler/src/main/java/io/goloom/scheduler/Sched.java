@@ -1061,6 +1061,25 @@ final class Sched {
     }
 
     /**
+     * Whether the G mounted on {@code m} (control word {@code c}, read by that G) must yield at a preemption point:
+     * sysmon asked for its P's current slice (a request names its slice: one for a slice that ended, the G having
+     * parked or yielded meanwhile, never applies to the next G), or its P was retaken; and it has not tried yet in
+     * this mount. Package-private for jcstress.
+     */
+    boolean preemptAsked(Machine m, long c) {
+        int st = Machine.state(c);
+        if (st == Machine.IN_G) {
+            Processor pp = m.p; // stable: the M changes it only in SCHED, and we are the G it has mounted
+            if (pp == null || pp.preemptTick != pp.schedtick) {
+                return false;
+            }
+        } else if (st != Machine.RETAKEN) {
+            return false; // IN_SYSCALL (a point reached inside a blocking bracket): the syscall rule covers it
+        }
+        return m.preemptedCtl != c; // tried once per mount
+    }
+
+    /**
      * How long sysmon keeps a slice's preemption request up before the hog hand-off takes over (and the request
      * word goes down, so that a G that cannot reach a preemption point does not keep every other G on the slow
      * path). Go has no such fallback: its asynchronous preemption (1.14+) reaches every G.
@@ -1078,17 +1097,8 @@ final class Sched {
      */
     void preemptPoint(Machine m) {
         long c = m.ctl();
-        int st = Machine.state(c);
-        if (st == Machine.IN_G) {
-            Processor pp = m.p; // stable: the M changes it only in SCHED, and we are the G it has mounted
-            if (pp == null || pp.preemptTick != pp.schedtick) {
-                return;
-            }
-        } else if (st != Machine.RETAKEN) {
-            return; // IN_SYSCALL (a point reached inside a blocking bracket): the syscall rule covers it
-        }
-        if (m.preemptedCtl == c) {
-            return; // already tried in this mount
+        if (!preemptAsked(m, c)) {
+            return;
         }
         m.preemptedCtl = c;
         Preemption.request(false);
