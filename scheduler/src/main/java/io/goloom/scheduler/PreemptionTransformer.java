@@ -73,12 +73,7 @@ final class PreemptionTransformer implements ClassFileTransformer {
     final LongAdder failures = new LongAdder();
     volatile Throwable firstFailure;
 
-    private final URL ownCode;
-
-    PreemptionTransformer() {
-        CodeSource cs = PreemptionTransformer.class.getProtectionDomain().getCodeSource();
-        this.ownCode = cs == null ? null : cs.getLocation();
-    }
+    PreemptionTransformer() {}
 
     /** Registers a transformer for classes loaded from now on (the agent runs before the application's). */
     static PreemptionTransformer register(Instrumentation inst) {
@@ -118,18 +113,17 @@ final class PreemptionTransformer implements ClassFileTransformer {
     }
 
     /**
-     * goloom's own code: the code source goloom was loaded from, and goloom's packages wherever they come from
-     * (a shaded application jar that bundles goloom, where the agent's classes resolve to the bundled copy) but
-     * not from a {@code test-classes} directory (goloom's own tests are application code to the agent).
+     * goloom's own code: its packages, wherever they come from (the agent jar, or an application jar that bundles
+     * goloom, where the agent's classes resolve to the bundled copy and so share the application's code source),
+     * except from a {@code test-classes} directory (goloom's own tests are application code to the agent).
      */
-    private boolean isOwn(ProtectionDomain pd, String className) {
+    private static boolean isOwn(ProtectionDomain pd, String className) {
+        if (!className.startsWith("io/goloom/scheduler/") && !className.startsWith("io/goloom/channels/")) {
+            return false;
+        }
         CodeSource cs = pd == null ? null : pd.getCodeSource();
         URL where = cs == null ? null : cs.getLocation();
-        if (ownCode != null && ownCode.equals(where)) {
-            return true;
-        }
-        return (className.startsWith("io/goloom/scheduler/") || className.startsWith("io/goloom/channels/"))
-                && (where == null || !where.getPath().contains("test-classes"));
+        return where == null || !where.getPath().contains("test-classes");
     }
 
     /** The class with preemption points, or null if it needs none. Package-private for tests. */

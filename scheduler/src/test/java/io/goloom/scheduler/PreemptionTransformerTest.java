@@ -186,8 +186,12 @@ class PreemptionTransformerTest {
         assertNull(t.transform(null, ClassLoader.getPlatformClassLoader(), "a/B", null, null, b), "platform loader");
         assertNull(t.transform(null, getClass().getClassLoader(), "java/util/Foo", null, null, b), "JDK package");
         assertNull(t.transform(null, getClass().getClassLoader(), "a/B", String.class, null, b), "redefinition");
-        assertNull(t.transform(null, getClass().getClassLoader(), "a/B", null, GoScheduler.class.getProtectionDomain(), b),
-                "goloom's own code source");
+        assertNull(t.transform(null, getClass().getClassLoader(), "io/goloom/scheduler/X", null,
+                GoScheduler.class.getProtectionDomain(), b), "goloom's own classes");
+        assertNull(t.transform(null, getClass().getClassLoader(), "io/goloom/channels/X", null, null, b),
+                "goloom's own classes, bundled in an application jar");
+        assertNotNull(t.transform(null, getClass().getClassLoader(), "io/goloom/scheduler/X", null,
+                PreemptionTransformerTest.class.getProtectionDomain(), b), "goloom's tests are application code");
         assertNotNull(t.transform(null, getClass().getClassLoader(), "a/B", null, null, b), "an application class");
         assertTrue(t.transform(null, getClass().getClassLoader(), "a/B", null, null, new byte[] {1, 2, 3}) == null
                 && t.failures.sum() == 1 && t.firstFailure != null, "a broken class file is left alone and counted");
