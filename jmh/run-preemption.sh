@@ -6,6 +6,7 @@
 #
 #   jmh/run-preemption.sh                       # 3 rounds of 1 fork, 3x0.5 s warm-up, 5x0.5 s measurement
 #   ROUNDS=5 JMH_ARGS="-wi 5 -i 10 -w 1 -r 1" jmh/run-preemption.sh
+#   JMH_IGNORE_LOCK=1 ...                      # run although another JMH holds /tmp/jmh.lock (a shared machine)
 #
 # Needs jmh/target/benchmarks.jar and scheduler/target/goloom-scheduler-*.jar:
 #   mvn -q -pl jmh -am package -DskipTests
@@ -21,7 +22,7 @@ mkdir -p "$OUT"
 for r in $(seq 1 "$ROUNDS"); do
   for p in true false; do
     echo "== round $r preempt=$p"
-    "$JAVA" -jar "$JAR" PreemptionBenchmark -f 1 -wi 3 -i 5 -w 500ms -r 500ms ${JMH_ARGS:-} \
+    "$JAVA" ${JMH_IGNORE_LOCK:+-Djmh.ignoreLock=true} -jar "$JAR" PreemptionBenchmark -f 1 -wi 3 -i 5 -w 500ms -r 500ms ${JMH_ARGS:-} \
         -jvmArgsAppend "-javaagent:$AGENT=preempt=$p,jmx=false" -rf json -rff "$OUT/preemption-$p-$r.json" \
         | grep -E '^PreemptionBenchmark\.' || true
   done
