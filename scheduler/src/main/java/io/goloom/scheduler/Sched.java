@@ -104,6 +104,8 @@ final class Sched {
     /** Gs that yielded at a preemption point ({@code gopreempt_m}), and yields that did not unmount (pinned). */
     final LongAdder preemptYields = new LongAdder();
     final LongAdder preemptPinned = new LongAdder();
+    /** Hog hand-offs (preemption on) of a G that never reached a preemption point after its request. */
+    final LongAdder preemptMissed = new LongAdder();
     /** sysmon only: whether its last retake raised the JVM-wide request word (Sysmon then ticks fast). */
     boolean preemptWanted;
 
@@ -1042,6 +1044,9 @@ final class Sched {
                 retakesSyscall.increment();
             } else {
                 retakesHog.increment();
+                if (preempt && m.preemptedCtl != c) {
+                    preemptMissed.increment();
+                }
             }
             events.retaken(taken, m, why, ran);
             handoffp(taken);

@@ -114,6 +114,7 @@ final class PreemptPrograms {
             System.out.println("preemptYields=" + (s.sched().preemptYields.sum() - yieldsBefore));
             System.out.println("hogRetakes=" + (s.stats().hogRetakes() - retakesBefore));
             System.out.println("pinned=" + s.sched().preemptPinned.sum());
+            System.out.println("missed=" + s.sched().preemptMissed.sum());
             PreemptionTransformer t = AgentInstaller.preemption;
             System.out.println("transformFailures=" + (t == null ? -1 : t.failures.sum()));
         }
