@@ -170,7 +170,8 @@ final class AgentInstaller {
             throw new IllegalStateException("cannot install preemption in " + AgentTransformer.HOOKS_CLASS + ": "
                     + e, e);
         }
-        // Warm the slow path's classes (Loom's handles, Sched.preemptPoint) before any point can call it.
+        // Link the slow path before any point can call it (a platform thread returns at once; the classes it
+        // touches on a carrier, Loom, Machine, Sched, Processor, were loaded by warmUp).
         Preemption.INSTANCE.run();
         preemption = PreemptionTransformer.register(inst);
         sched.sched().preempt = true;

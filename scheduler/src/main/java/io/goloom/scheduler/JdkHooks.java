@@ -11,8 +11,8 @@ import java.util.function.IntSupplier;
  * goloom itself stays an ordinary class-path library, loaded once, by the application class loader.
  *
  * <p>So this class must use JDK types only (no goloom class, no lambda, no nested class). Every method runs
- * inside the JDK on every virtual-thread creation or blocking bracket of the JVM: a few field reads, never a
- * throw.
+ * inside the JDK on every virtual-thread creation or blocking bracket of the JVM, or (the preemption point) in
+ * application loops: a few field reads, never a throw.
  */
 final class JdkHooks {
     private JdkHooks() {}
