@@ -45,6 +45,18 @@ class AgentPreemptIT {
     }
 
     @Test
+    void aPinnedHogFallsBackToTheHandOff(@TempDir Path dir) throws Exception {
+        AgentIT.Result r = run(dir, List.of(agent(null)), Map.of("GOMAXPROCS", "1"), PreemptPrograms.Hogs.class,
+                "pinned", "1", "600");
+        assertEquals(0, r.exit(), r.describe());
+        Map<String, String> v = r.values();
+        System.out.println("[AgentPreemptIT] pinned: " + v);
+        assertTrue(Long.parseLong(v.get("pinned")) >= 1, "the yield inside <clinit> did not unmount: " + v);
+        assertTrue(Long.parseLong(v.get("hogRetakes")) >= 1, "sysmon handed the P off: " + v);
+        assertTrue(Long.parseLong(v.get("ticks")) >= 10, "the ticker was served: " + v);
+    }
+
+    @Test
     void withPreemptionOffTheHogsAreHandedOffInstead(@TempDir Path dir) throws Exception {
         AgentIT.Result r = run(dir, List.of(agent(null)), Map.of("GOMAXPROCS", "1", "GODEBUG", "asyncpreemptoff=1"),
                 PreemptPrograms.Hogs.class, "loop", "3", "600");

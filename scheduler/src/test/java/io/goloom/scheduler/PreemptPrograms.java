@@ -71,6 +71,7 @@ final class PreemptPrograms {
                     case "loop" -> () -> hogLoop(progress, slot);
                     case "calls" -> () -> hogCalls(progress, slot);
                     case "recursive" -> () -> progress[slot] = hogRecursive(progress, slot, 60);
+                    case "pinned" -> () -> PinnedHog.run(progress, slot);
                     default -> throw new IllegalArgumentException(kind);
                 };
                 hogs.add(Thread.ofVirtual().name("hog-" + i).start(body));
@@ -129,6 +130,30 @@ final class PreemptPrograms {
                 }
             }
             return m;
+        }
+    }
+
+    /**
+     * A hog inside a class initializer: the JVM's own frames below it pin the virtual thread, so its yield at a
+     * preemption point does not unmount, and sysmon's hand-off must serve the others. One hog only (a second
+     * thread touching the class would wait for the initialisation).
+     */
+    static final class PinnedHog {
+        static long[] progress;
+        static int slot;
+
+        static void run(long[] p, int s) {
+            progress = p;
+            slot = s;
+            Init.touch();
+        }
+
+        static final class Init {
+            static {
+                hogLoop(progress, slot);
+            }
+
+            static void touch() {}
         }
     }
 
