@@ -24,6 +24,7 @@ import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -71,6 +73,9 @@ final class PreemptionTransformer implements ClassFileTransformer {
     /** Classes left unchanged because the transformation failed. */
     final LongAdder failures = new LongAdder();
     volatile Throwable firstFailure;
+    /** Classes looked at (parsed), and the time spent in {@link #instrument} on them (class-loading overhead). */
+    final LongAdder classesSeen = new LongAdder();
+    final LongAdder transformNanos = new LongAdder();
 
     PreemptionTransformer() {}
 
@@ -89,6 +94,7 @@ final class PreemptionTransformer implements ClassFileTransformer {
                 || isOwn(protectionDomain, className)) {
             return null;
         }
+        long t0 = System.nanoTime();
         try {
             return instrument(classfileBuffer, loader);
         } catch (Throwable t) {
@@ -97,6 +103,9 @@ final class PreemptionTransformer implements ClassFileTransformer {
                 firstFailure = new IllegalStateException(className + ": " + t, t);
             }
             return null;
+        } finally {
+            classesSeen.increment();
+            transformNanos.add(System.nanoTime() - t0);
         }
     }
 
@@ -127,11 +136,7 @@ final class PreemptionTransformer implements ClassFileTransformer {
 
     /** The class with preemption points, or null if it needs none. Package-private for tests. */
     byte[] instrument(byte[] bytes, ClassLoader loader) {
-        ClassHierarchyResolver resolver = ClassHierarchyResolver.defaultResolver();
-        if (loader != null) {
-            resolver = resolver.orElse(ClassHierarchyResolver.ofResourceParsing(loader));
-        }
-        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver));
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver(loader)));
         ClassModel cm = cf.parse(bytes);
         String owner = cm.thisClass().asInternalName();
         Map<String, Plan> plans = new HashMap<>(); // by name + descriptor
@@ -166,6 +171,29 @@ final class PreemptionTransformer implements ClassFileTransformer {
         backEdgePoints.add(back);
         entryPoints.add(entry);
         return out;
+    }
+
+    /**
+     * Stack maps are regenerated for a rewritten method, which needs the supertypes of the classes it merges: the
+     * JDK's, then the loader's class files read as resources (never loaded). One cached resolver per loader, so a
+     * supertype is parsed once, not once per class that mentions it; it holds its loader weakly (the cache maps
+     * a weak key to a value that must not point back at it).
+     */
+    private final Map<ClassLoader, ClassHierarchyResolver> resolvers = new WeakHashMap<>();
+    private static final ClassHierarchyResolver JDK_RESOLVER = ClassHierarchyResolver.defaultResolver().cached();
+
+    private synchronized ClassHierarchyResolver resolver(ClassLoader loader) {
+        if (loader == null) {
+            return JDK_RESOLVER;
+        }
+        return resolvers.computeIfAbsent(loader, l -> {
+            WeakReference<ClassLoader> ref = new WeakReference<>(l);
+            return JDK_RESOLVER.orElse(ClassHierarchyResolver.ofResourceParsing(desc -> {
+                ClassLoader cl = ref.get();
+                String name = desc.descriptorString();
+                return cl == null ? null : cl.getResourceAsStream(name.substring(1, name.length() - 1) + ".class");
+            }).cached());
+        });
     }
 
     private static String key(MethodModel mm) {

@@ -118,6 +118,11 @@ final class PreemptPrograms {
             System.out.println("missed=" + s.sched().preemptMissed.sum());
             PreemptionTransformer t = AgentInstaller.preemption;
             System.out.println("transformFailures=" + (t == null ? -1 : t.failures.sum()));
+            if (t != null) {
+                System.out.println("classesSeen=" + t.classesSeen.sum());
+                System.out.println("classesInstrumented=" + t.classesInstrumented.sum());
+                System.out.println("transformMicrosPerClass=" + t.transformNanos.sum() / 1000 / Math.max(1, t.classesSeen.sum()));
+            }
         }
 
         /** CPU time of every goloom carrier thread now alive, by thread id. */
