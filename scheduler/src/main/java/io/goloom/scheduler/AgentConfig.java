@@ -33,6 +33,7 @@ final class AgentConfig {
         NAME("name", null),
         SYSCALLS("syscalls", null),
         NETPOLL("netpoll", null),
+        PREEMPT("preempt", "GODEBUG"),
         JFR("jfr", null),
         JMX("jmx", null),
         VERBOSE("verbose", null),
@@ -61,6 +62,8 @@ final class AgentConfig {
     final boolean syscalls;
     /** Timers on the Ps and the netpoller (Go's timers and netpoll in findRunnable) instead of the JDK's threads. */
     final boolean netpoll;
+    /** Preemption points in application classes (Go's {@code asyncpreemptoff=1} turns them off). */
+    final boolean preempt;
     final boolean jfr;
     final boolean jmx;
     final boolean verbose;
@@ -84,6 +87,7 @@ final class AgentConfig {
         this.name = v.containsKey(Key.NAME) ? parseName(v.get(Key.NAME)) : DEFAULT_NAME;
         this.syscalls = !v.containsKey(Key.SYSCALLS) || parseBool(v.get(Key.SYSCALLS));
         this.netpoll = !v.containsKey(Key.NETPOLL) || parseBool(v.get(Key.NETPOLL));
+        this.preempt = !v.containsKey(Key.PREEMPT) || parseBool(v.get(Key.PREEMPT));
         this.jfr = !v.containsKey(Key.JFR) || parseBool(v.get(Key.JFR));
         this.jmx = !v.containsKey(Key.JMX) || parseBool(v.get(Key.JMX));
         this.verbose = v.containsKey(Key.VERBOSE) && parseBool(v.get(Key.VERBOSE));
@@ -120,6 +124,10 @@ final class AgentConfig {
                 if (k.equals("schedtrace")) {
                     putFromEnvironment(values, envProblems, Key.SCHEDTRACE,
                             new Value("environment variable GODEBUG (schedtrace=" + val + ")", val));
+                } else if (k.equals("asyncpreemptoff")) {
+                    // Go: asyncpreemptoff=1 turns preemption off; any other integer leaves it on
+                    String what = "environment variable GODEBUG (asyncpreemptoff=" + val + ")";
+                    putFromEnvironment(values, envProblems, Key.PREEMPT, new Value(what, val));
                 } else if (k.equals("scheddetail")) {
                     putFromEnvironment(values, envProblems, Key.SCHEDDETAIL,
                             new Value("environment variable GODEBUG (scheddetail=" + val + ")", val));
@@ -177,6 +185,10 @@ final class AgentConfig {
                 case MAXPROCS -> parseProcs(v);
                 case SCHEDTRACE -> parseMillis(v);
                 case SCHEDDETAIL -> parseDetail(v);
+                case PREEMPT -> {
+                    int off = parseInt(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "0 or 1");
+                    v = new Value(v.what(), off == 1 ? "false" : "true");
+                }
                 default -> throw new AssertionError(k);
             }
         } catch (IllegalArgumentException e) {
@@ -264,6 +276,7 @@ final class AgentConfig {
     public String toString() {
         return "maxprocs=" + maxProcs + " schedtrace=" + schedtraceMillis + " scheddetail=" + (scheddetail ? 1 : 0)
                 + " maxthreads=" + maxThreads + " name=" + name + " syscalls=" + syscalls + " netpoll=" + netpoll
+                + " preempt=" + preempt
                 + " jfr=" + jfr
                 + " jmx=" + jmx;
     }

@@ -36,6 +36,8 @@ final class AgentInstaller {
     static final int SUPPORTED_FEATURE = 25;
 
     private static AgentTransformer transformer;
+    /** The preemption-point transformer, when preemption is on (null otherwise). */
+    static volatile PreemptionTransformer preemption;
 
     static synchronized void install(String options, Instrumentation inst, boolean atStartup) {
         AgentConfig cfg;
@@ -71,6 +73,9 @@ final class AgentInstaller {
             warmUp(sched);
             Class<?> hooks = defineHooks(sched, cfg.syscalls);
             rewrite(inst, cfg, sched, hooks);
+            if (cfg.preempt) {
+                installPreemption(inst, sched, hooks);
+            }
             if (cfg.jmx) {
                 registerMXBeanInBackground(sched);
             }
@@ -178,6 +183,28 @@ final class AgentInstaller {
         }
     }
 
+    /**
+     * Preemption points: the slow path first, then the transformer (classes loaded from now on get points), then
+     * the scheduler's sysmon starts asking. Classes loaded before the agent (none of the application's, at
+     * startup; all of them, when loaded late) have no points: sysmon's hand-off stays their fallback.
+     */
+    private static void installPreemption(Instrumentation inst, GoScheduler sched, Class<?> hooks) {
+        try {
+            Preemption.install(hooks);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new IllegalStateException("cannot install preemption in " + AgentTransformer.HOOKS_CLASS + ": "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot install preemption in " + AgentTransformer.HOOKS_CLASS + ": "
+                    + e, e);
+        }
+        // Link the slow path before any point can call it (a platform thread returns at once; the classes it
+        // touches on a carrier, Loom, Machine, Sched, Processor, were loaded by warmUp).
+        Preemption.INSTANCE.run();
+        preemption = PreemptionTransformer.register(inst);
+        sched.sched().preempt = true;
+    }
+
     private static void rewrite(Instrumentation inst, AgentConfig cfg, GoScheduler sched, Class<?> hooks) {
         String ioProblem = cfg.netpoll ? AgentTransformer.checkIoShapes() : "off (netpoll=false): timers and I/O "
                 + "readiness stay with the JDK's threads";
@@ -206,7 +233,7 @@ final class AgentInstaller {
      */
     private static String installTimersAndNetpoller(Instrumentation inst, AgentTransformer t, GoScheduler sched,
                                                     Class<?> hooks) {
-        Sched core = sched.core();
+        Sched core = sched.sched();
         IoHooks io = new IoHooks(core);
         try {
             // Before the hook can route a single timeout here: the M that finds nothing must then sleep in the

@@ -195,11 +195,6 @@ public final class GoScheduler implements Executor, AutoCloseable {
         return threadBuilder().start(task);
     }
 
-    /** The scheduler proper, for the agent's hooks. */
-    Sched core() {
-        return sched;
-    }
-
     /** An executor that starts a new virtual thread of this scheduler for each task. */
     public ExecutorService newVirtualThreadPerTaskExecutor() {
         return Executors.newThreadPerTaskExecutor(threadBuilder().factory());

@@ -15,8 +15,8 @@ import java.util.function.Predicate;
  * goloom itself stays an ordinary class-path library, loaded once, by the application class loader.
  *
  * <p>So this class must use JDK types only (no goloom class, no lambda, no nested class). Every method runs
- * inside the JDK on every virtual-thread creation or blocking bracket of the JVM: a few field reads, never a
- * throw.
+ * inside the JDK on every virtual-thread creation or blocking bracket of the JVM, or (the preemption point) in
+ * application loops: a few field reads, never a throw.
  */
 final class JdkHooks {
     private JdkHooks() {}
@@ -130,5 +130,57 @@ final class JdkHooks {
             return false;
         }
         return f.getAsBoolean();
+    }
+
+    // ------------------------------------------------------------------------------------------------------
+    // Preemption points (PreemptionTransformer inserts calls to preemptPoint into application classes)
+    // ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Non-zero while sysmon has asked some carrier's G to yield (Go: {@code gp.stackguard0 = stackPreempt}, which
+     * every function prologue compares). One word for the whole JVM, so the check is one load and one branch;
+     * the slow path finds out whether the request is for the G that reads it. Volatile so that the JIT cannot
+     * hoist the load out of a loop (a plain load would be read once and the loop would never see a request);
+     * on x86 and AArch64 it is an ordinary load (plus, on AArch64, ldar).
+     */
+    private static volatile int preempt;
+    private static volatile Runnable preemptSlow;
+
+    /** Sets goloom's slow path (the agent, once, when preemption is on). */
+    public static void preemptInstall(Runnable slow) {
+        preemptSlow = slow;
+    }
+
+    /** Raises (sysmon) or clears (sysmon, or the G that honoured the request) the JVM-wide request word. */
+    public static void preemptRequest(boolean on) {
+        preempt = on ? 1 : 0;
+    }
+
+    /** Whether the request word is up (sysmon reads it to know whether a G cleared it). */
+    public static boolean preemptRequested() {
+        return preempt != 0;
+    }
+
+    /**
+     * A preemption point: Go's prologue check {@code if sp < g.stackguard0 { morestack() }}. Called at loop
+     * back-edges and at the entry of recursive methods of application classes. Tiny on purpose, so the JIT
+     * inlines it into the caller: one load, one never-taken branch.
+     */
+    public static void preemptPoint() {
+        if (preempt != 0) {
+            preemptSlowPath();
+        }
+    }
+
+    /** Out of line, so that {@link #preemptPoint} stays small enough to be inlined everywhere. */
+    private static void preemptSlowPath() {
+        Runnable r = preemptSlow;
+        if (r != null) {
+            try {
+                r.run();
+            } catch (Throwable ignored) {
+                // a preemption point must never throw into application code
+            }
+        }
     }
 }

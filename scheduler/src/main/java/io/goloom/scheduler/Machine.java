@@ -63,6 +63,13 @@ final class Machine extends Thread {
      * (release), so a reader that saw IN_G (sysmon, schedtrace) sees it; otherwise only this M reads it.
      */
     Runnable curg;
+    /**
+     * Preemption ({@link Sched#preemptPoint}): the control word of the mount in which the mounted G last tried to
+     * yield at a preemption point, and of the mount in which that yield did not unmount (pinned). Written by the
+     * G on this carrier, read by sysmon; a later mount has a new sequence, so old values never match.
+     */
+    volatile long preemptedCtl = -1;
+    volatile long preemptPinnedCtl = -1;
 
     @SuppressWarnings("unused") private volatile long ctl;
     private static final VarHandle CTL;

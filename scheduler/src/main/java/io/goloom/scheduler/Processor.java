@@ -55,6 +55,8 @@ final class Processor {
      * void by construction (sysmon read the tick before the owner moved it).
      */
     volatile int preemptTick = -1;
+    /** sysmon only: when it set {@link #preemptTick} (the preemption request's age bounds the request word). */
+    long preemptWhen;
 
     // sysmon's last observation of this P (p.sysmontick); touched by the sysmon thread only.
     int sysmonSchedtick = -1;

@@ -133,6 +133,19 @@ final class Sched {
     /** The breaks that found the timers-only sleeper and unparked it (the rest left a pending break); for tests. */
     final LongAdder timerSleeperUnparks = new LongAdder();
 
+    /**
+     * Preemption points are live for this scheduler: the agent's JVM-wide one, unless turned off
+     * ({@code preempt=false}, {@code GODEBUG=asyncpreemptoff=1}). See {@link Preemption}.
+     */
+    volatile boolean preempt;
+    /** Gs that yielded at a preemption point ({@code gopreempt_m}), and yields that did not unmount (pinned). */
+    final LongAdder preemptYields = new LongAdder();
+    final LongAdder preemptPinned = new LongAdder();
+    /** Hog hand-offs (preemption on) of a G that never reached a preemption point after its request. */
+    final LongAdder preemptMissed = new LongAdder();
+    /** sysmon only: whether its last retake raised the JVM-wide request word (Sysmon then ticks fast). */
+    boolean preemptWanted;
+
     private volatile boolean reportedThreadFailure;
 
     /** Listener for JFR events and the like; never null. */
@@ -1388,6 +1401,7 @@ final class Sched {
     int retake(long now) {
         int n = 0;
         int maxprocs = gomaxprocs;
+        boolean wantPreempt = false;
         for (Processor pp : procs.all()) {
             if (pp.status() != Processor.RUNNING) {
                 continue;
@@ -1402,12 +1416,18 @@ final class Sched {
                 pp.sysmonSchedwhen = now;
             } else if (now - pp.sysmonSchedwhen >= TIME_SLICE_NANOS && pp.preemptTick != tick) {
                 pp.preemptTick = tick;
+                pp.preemptWhen = now;
                 preemptRequests.increment();
             }
             long c = m.ctl();
             int st = Machine.state(c);
             if (st != Machine.IN_G && st != Machine.IN_SYSCALL) {
                 continue;
+            }
+            if (preempt && st == Machine.IN_G && pp.preemptTick == tick && m.preemptedCtl != c
+                    && now - pp.preemptWhen < PREEMPT_GRACE_NANOS) {
+                // Go's preemptone: the G sees the request at its next preemption point (Preemption) and yields.
+                wantPreempt = true;
             }
             if (c != pp.sysmonCtl || m != pp.sysmonM) {
                 pp.sysmonCtl = c; // first sighting of this mount (or of this syscall)
@@ -1446,6 +1466,11 @@ final class Sched {
                 readCpuOnce(pp, m, now, ran);
                 take = ran >= TIME_SLICE_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty())
                         && nmspinning.get() + npidle.get() == 0 && hogsItsCarrier(pp, m, now);
+                if (take && preempt && ran < TIME_SLICE_NANOS + PREEMPT_GRACE_NANOS && m.preemptPinnedCtl != c) {
+                    // With preemption points the G yields by itself and the carrier count stays at GOMAXPROCS;
+                    // the hand-off is the fallback for a G that cannot (pinned, or in code without points).
+                    take = false;
+                }
                 why = "hog";
             }
             if (!take || mlive.get() >= maxThreads && nmidle.get() == 0) {
@@ -1465,10 +1490,23 @@ final class Sched {
                 retakesSyscall.increment(); // Go's syscall rule (a pinned-blocked carrier counts here)
             } else {
                 retakesHog.increment();
+                if (preempt && m.preemptedCtl != c) {
+                    preemptMissed.increment();
+                }
             }
             events.retaken(taken, m, why, ran);
             handoffp(taken);
             n++;
+        }
+        if (preempt) {
+            // Raised on every tick while some G has not seen its request; the G that honours one clears it, and
+            // sysmon raises it again on its next tick for any other.
+            if (wantPreempt) {
+                Preemption.request(true);
+            } else if (preemptWanted) {
+                Preemption.request(false);
+            }
+            preemptWanted = wantPreempt;
         }
         return n;
     }
@@ -1541,6 +1579,57 @@ final class Sched {
         }
         pp.sysmonOsWhen = now;
         return CarrierProbe.osState(m) != CarrierProbe.OS_RUNNABLE; // blocked unseen, or unknown: hand off
+    }
+
+    /**
+     * Whether the G mounted on {@code m} (control word {@code c}, read by that G) must yield at a preemption point:
+     * sysmon asked for its P's current slice (a request names its slice: one for a slice that ended, the G having
+     * parked or yielded meanwhile, never applies to the next G), or its P was retaken; and it has not tried yet in
+     * this mount. Package-private for jcstress.
+     */
+    boolean preemptAsked(Machine m, long c) {
+        int st = Machine.state(c);
+        if (st == Machine.IN_G) {
+            Processor pp = m.p; // stable: the M changes it only in SCHED, and we are the G it has mounted
+            if (pp == null || pp.preemptTick != pp.schedtick) {
+                return false;
+            }
+        } else if (st != Machine.RETAKEN) {
+            return false; // IN_SYSCALL (a point reached inside a blocking bracket): the syscall rule covers it
+        }
+        return m.preemptedCtl != c; // tried once per mount
+    }
+
+    /**
+     * How long sysmon keeps a slice's preemption request up before the hog hand-off takes over (and the request
+     * word goes down, so that a G that cannot reach a preemption point does not keep every other G on the slow
+     * path). Go has no such fallback: its asynchronous preemption (1.14+) reaches every G.
+     */
+    static final long PREEMPT_GRACE_NANOS = TIME_SLICE_NANOS;
+
+    /**
+     * The slow path of a preemption point, on the G itself: Go's {@code morestack} seeing {@code stackPreempt},
+     * then {@code gopreempt_m} -> {@code goschedImpl}: the G goes to the global queue and the P runs something
+     * else, on the same carrier. Acts only if sysmon asked for this P's current slice (a request for an older
+     * slice is void: {@code schedtick} moved), or if sysmon already handed this M's P away (the G runs on without
+     * a P: yielding lets its carrier go idle, so the count of carriers running Java code falls back to GOMAXPROCS).
+     * A request is tried once per mount: a yield that does not unmount (a native frame pins the virtual thread)
+     * is recorded, and sysmon hands the P off at once.
+     */
+    void preemptPoint(Machine m) {
+        long c = m.ctl();
+        if (!preemptAsked(m, c)) {
+            return;
+        }
+        m.preemptedCtl = c;
+        Preemption.request(false);
+        preemptYields.increment();
+        Thread.yield(); // Gosched: submit() sees our own M resubmitting its curg YIELDED -> global queue
+        if (Loom.currentCarrierThread() == m && m.ctl() == c) {
+            // Same carrier, same mount: the yield did not unmount.
+            m.preemptPinnedCtl = c;
+            preemptPinned.increment();
+        }
     }
 
     /**

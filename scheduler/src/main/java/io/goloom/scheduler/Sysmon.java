@@ -112,7 +112,8 @@ final class Sysmon implements Runnable {
             }
             sched.sysmonPollAndTimers(now);
             int n = sched.retake(now);
-            idle = n > 0 ? 0 : idle + 1;
+            // a raised preemption request keeps sysmon ticking fast, so the request word goes down soon after
+            idle = n > 0 || sched.preemptWanted ? 0 : idle + 1;
             boolean stranded = sched.looksStranded();
             if (stranded && strandedLastTick) {
                 sched.rescueIfStranded();

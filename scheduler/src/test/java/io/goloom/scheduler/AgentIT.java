@@ -231,7 +231,8 @@ class AgentIT {
 
     @Test
     void cpuHogDoesNotStopTickerOnOneP(@TempDir Path dir) throws Exception {
-        Map<String, String> v = ticker(dir, "hog");
+        // the hand-off itself: with preemption points (on by default) the hog would yield instead (AgentPreemptIT)
+        Map<String, String> v = ticker(dir, "hog", "preempt=false");
         assertTrue(Long.parseLong(v.get("hogRetakes")) >= 1, "sysmon retook the hog's P: " + v);
     }
 
@@ -249,7 +250,11 @@ class AgentIT {
     }
 
     private Map<String, String> ticker(Path dir, String mode) throws Exception {
-        Result r = run(dir, List.of(agent(null)), Map.of("GOMAXPROCS", "1"), AgentPrograms.Ticker.class, mode);
+        return ticker(dir, mode, null);
+    }
+
+    private Map<String, String> ticker(Path dir, String mode, String agentOptions) throws Exception {
+        Result r = run(dir, List.of(agent(agentOptions)), Map.of("GOMAXPROCS", "1"), AgentPrograms.Ticker.class, mode);
         assertEquals(0, r.exit(), r.describe());
         Map<String, String> v = r.values();
         assertEquals("1", v.get("gomaxprocs"));
@@ -267,7 +272,8 @@ class AgentIT {
                 + "+io.goloom.LongRunning#enabled=true,+io.goloom.MachineCreated#enabled=true,"
                 + "+io.goloom.MachineParked#enabled=true,+io.goloom.SchedulerStatistics#enabled=true,"
                 + "+io.goloom.SchedulerStatistics#period=100ms";
-        Result r = run(dir, List.of(agent(null), "-XX:StartFlightRecording:settings=none,dumponexit=true,filename="
+        // preempt=false: the hog must keep its carrier for sysmon's hand-off (the Retake event under test)
+        Result r = run(dir, List.of(agent("preempt=false"), "-XX:StartFlightRecording:settings=none,dumponexit=true,filename="
                 + jfr + "," + events), Map.of("GOMAXPROCS", "2"), AgentPrograms.JfrWorkload.class);
         assertEquals(0, r.exit(), r.describe());
         assertTrue(Files.size(jfr) > 0, "recording written");

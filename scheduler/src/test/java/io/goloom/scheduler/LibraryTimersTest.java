@@ -29,7 +29,7 @@ class LibraryTimersTest {
     @Test
     void libraryModeLeavesTimeoutsToTheJdk() throws Exception {
         try (GoScheduler gs = GoScheduler.builder().maxProcs(2).name("timers-lib").build()) {
-            Sched core = gs.core();
+            Sched core = gs.sched();
             assertFalse(core.timersOnP, "without the agent the JDK keeps its own timeouts");
             long t0 = System.nanoTime();
             Thread t = gs.go(() -> {
@@ -50,7 +50,7 @@ class LibraryTimersTest {
     @Test
     void aTimerFiresOnAPAndWakesItsThread() throws Exception {
         try (GoScheduler gs = GoScheduler.builder().maxProcs(2).name("timers-on-p").build()) {
-            Sched core = gs.core();
+            Sched core = gs.sched();
             core.timersOnP = true;
             long delay = TimeUnit.MILLISECONDS.toNanos(50);
             Waiter w = new Waiter(gs);
@@ -76,7 +76,7 @@ class LibraryTimersTest {
     @Test
     void anIdleMSleepsUntilTheTimerInsteadOfSpinning() throws Exception {
         try (GoScheduler gs = GoScheduler.builder().maxProcs(2).name("timers-idle").build()) {
-            Sched core = gs.core();
+            Sched core = gs.sched();
             core.timersOnP = true;
             Waiter w = new Waiter(gs);
             // Let every M settle (the waiter parked, every P idle) before the timer goes in.
@@ -106,7 +106,7 @@ class LibraryTimersTest {
     @Test
     void aCancelledTimerNeverFiresAndLeavesItsHeap() throws Exception {
         try (GoScheduler gs = GoScheduler.builder().maxProcs(2).name("timers-cancel").build()) {
-            Sched core = gs.core();
+            Sched core = gs.sched();
             core.timersOnP = true;
             Waiter w = new Waiter(gs);
             long delay = TimeUnit.MILLISECONDS.toNanos(100);

@@ -34,8 +34,8 @@ final class NetpollPrograms {
     /** Whether the JVM-wide scheduler polls the network itself, and how many timers its Ps hold now. */
     static void printNetpollState() {
         GoScheduler s = AgentPrograms.jvmWide();
-        System.out.println("netpoller=" + (s.core().netpoller != null));
-        System.out.println("timersOnP=" + s.core().timersOnP);
+        System.out.println("netpoller=" + (s.sched().netpoller != null));
+        System.out.println("timersOnP=" + s.sched().timersOnP);
         System.out.println("timerslen=" + timersLen(s));
         List<String> pollers = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(n -> n.contains("Poller") || n.contains("unparker")).sorted().toList();
@@ -44,7 +44,7 @@ final class NetpollPrograms {
 
     static int timersLen(GoScheduler s) {
         int n = 0;
-        for (Processor p : s.core().procs.all()) {
+        for (Processor p : s.sched().procs.all()) {
             n += p.timers.size();
         }
         return n;
