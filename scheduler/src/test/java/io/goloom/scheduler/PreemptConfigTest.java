@@ -31,10 +31,12 @@ class PreemptConfigTest {
 
     @Test
     void aBadValueNamesWhereItCameFrom() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> resolve(null, new Properties(), Map.of("GODEBUG", "asyncpreemptoff=yes")));
-        assertTrue(e.getMessage().contains("GODEBUG (asyncpreemptoff=yes)"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> resolve("preempt=maybe", new Properties(), Map.of()));
+        // Go ignores an invalid GODEBUG value; goloom warns once, naming it, and keeps the default (on)
+        AgentConfig lenient = resolve(null, new Properties(), Map.of("GODEBUG", "asyncpreemptoff=yes"));
+        assertTrue(lenient.preempt);
+        assertTrue(lenient.warnings.size() == 1 && lenient.warnings.getFirst().contains("GODEBUG (asyncpreemptoff=yes)"),
+                lenient.warnings.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve("preempt=maybe", new Properties(), Map.of()));
         assertTrue(e.getMessage().contains("agent option preempt=maybe"), e.getMessage());
     }
 }
