@@ -49,18 +49,18 @@ public class PreemptVsParkTest {
         long running = 1L << 2 | Machine.IN_G; // G1's mount
         m0.setCtl(running);
         // sysmon saw this mount and this slice at t = 0
-        p.sysmonCtl = running;
-        p.sysmonM = m0;
-        p.sysmonCtlwhen = 0;
-        p.sysmonSchedtick = slice;
-        p.sysmonSchedwhen = 0;
-        p.sysmonReportedLong = true;
+        sched.sysmon.tick(p).ctl = running;
+        sched.sysmon.tick(p).m = m0;
+        sched.sysmon.tick(p).ctlwhen = 0;
+        sched.sysmon.tick(p).schedtick = slice;
+        sched.sysmon.tick(p).schedwhen = 0;
+        sched.sysmon.tick(p).reportedLong = true;
         sched.runq.put(G.ALL[0]); // work waits
     }
 
     @Actor
     public void sysmon() {
-        sched.retake(Sched.TIME_SLICE_NANOS + Sched.PREEMPT_GRACE_NANOS / 2);
+        sched.sysmon.retake(Sched.TIME_SLICE_NANOS + Sched.PREEMPT_GRACE_NANOS / 2);
     }
 
     @Actor

@@ -44,18 +44,18 @@ public class RetakeSyscallTest {
         sched.acquirep(m0, p0);
         long inSyscall = 1L << 2 | Machine.IN_SYSCALL;
         m0.setCtl(inSyscall);
-        p0.sysmonCtl = inSyscall;
-        p0.sysmonM = m0;
-        p0.sysmonCtlwhen = 0;
-        p0.sysmonSchedtick = p0.schedtick;
-        p0.sysmonSchedwhen = 0;
+        sched.sysmon.tick(p0).ctl = inSyscall;
+        sched.sysmon.tick(p0).m = m0;
+        sched.sysmon.tick(p0).ctlwhen = 0;
+        sched.sysmon.tick(p0).schedtick = p0.schedtick;
+        sched.sysmon.tick(p0).schedwhen = 0;
         p0.preemptTick = p0.schedtick;
         sched.runq.put(G.ALL[0]);
     }
 
     @Actor
     public void sysmon() {
-        sched.retake(2 * Sched.TIME_SLICE_NANOS);
+        sched.sysmon.retake(2 * Sched.TIME_SLICE_NANOS);
     }
 
     @Actor

@@ -42,19 +42,19 @@ public class RetakeTest {
         long running = 1L << 2 | Machine.IN_G; // first mount
         m0.setCtl(running);
         // sysmon saw this mount at t = 0 and the slice has not moved since: at t = 20 ms it is a hog.
-        p.sysmonCtl = running;
-        p.sysmonM = m0;
-        p.sysmonCtlwhen = 0;
-        p.sysmonSchedtick = p.schedtick;
-        p.sysmonSchedwhen = 0;
+        sched.sysmon.tick(p).ctl = running;
+        sched.sysmon.tick(p).m = m0;
+        sched.sysmon.tick(p).ctlwhen = 0;
+        sched.sysmon.tick(p).schedtick = p.schedtick;
+        sched.sysmon.tick(p).schedwhen = 0;
         p.preemptTick = p.schedtick;
-        p.sysmonReportedLong = true;
+        sched.sysmon.tick(p).reportedLong = true;
         sched.runq.put(G.ALL[0]); // work waits: the hog rule applies
     }
 
     @Actor
     public void sysmon() {
-        sched.retake(2 * Sched.TIME_SLICE_NANOS);
+        sched.sysmon.retake(2 * Sched.TIME_SLICE_NANOS);
     }
 
     @Actor

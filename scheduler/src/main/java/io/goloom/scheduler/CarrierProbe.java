@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * where goloom cannot see it, or burning CPU, or just not being run by the OS? Go needs none of this: its sysmon
  * preempts a running G after 10 ms whatever the reason, and a G blocked in the kernel is always inside a
  * syscall bracket. A mounted virtual thread can block its carrier without one (pinned by a native frame, in
- * native code), and a carrier that the OS did not run is no hog. See {@link Sched#retake}.
+ * native code), and a carrier that the OS did not run is no hog. See {@link Sysmon#retake}.
  *
  * <p>Three sources, cheapest first; sysmon reads the dearer ones only for mounts that have run 1 ms or more while
  * work waits:
@@ -37,7 +37,7 @@ final class CarrierProbe {
 
     private static final ThreadMXBean THREADS = threadMXBean();
 
-    /** The three readings, replaceable by tests (which drive {@link Sched#retake} with a fake clock). */
+    /** The three readings, replaceable by tests (which drive {@link Sysmon#retake} with a fake clock). */
     interface Source {
         Thread.State state(Machine m);
 

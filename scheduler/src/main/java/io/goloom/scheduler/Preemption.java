@@ -12,7 +12,7 @@ import java.lang.invoke.MethodType;
  *   <li>{@link PreemptionTransformer} (the agent as the compiler) puts a call to
  *       {@code java.lang.GoloomHooks.preemptPoint()} ({@link JdkHooks}) at loop back-edges and at the entry of
  *       recursive methods of application classes; it reads one JVM-wide word.</li>
- *   <li>sysmon ({@link Sched#retake}) raises that word with {@link #request} while a P's time slice has run
+ *   <li>sysmon ({@link Sysmon#retake}) raises that word with {@link #request} while a P's time slice has run
  *       10 ms and its G has not been asked yet (Go's {@code preemptone}); it is cleared by the G that honours
  *       the request, or by sysmon when no request is outstanding.</li>
  *   <li>The word being up, every preemption point runs {@link #run} (the slow path, Go's {@code morestack} ->

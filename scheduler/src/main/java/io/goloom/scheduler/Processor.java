@@ -55,24 +55,6 @@ final class Processor {
      * void by construction (sysmon read the tick before the owner moved it).
      */
     volatile int preemptTick = -1;
-    /** sysmon only: when it set {@link #preemptTick} (the preemption request's age bounds the request word). */
-    long preemptWhen;
-
-    // sysmon's last observation of this P (p.sysmontick); touched by the sysmon thread only.
-    int sysmonSchedtick = -1;
-    long sysmonSchedwhen;
-    long sysmonCtl;
-    Machine sysmonM;
-    boolean sysmonReportedLong;
-    long sysmonCtlwhen;
-    /** The hand-off rule (issues 11, 15): the carrier was seen blocked (pinned) on an earlier tick of this mount. */
-    boolean sysmonBlockedSeen;
-    /** The carrier's CPU time at sysmon's first reading in this mount (-1: none yet), and when it was read. */
-    long sysmonCpu0 = -1;
-    long sysmonCpuWhen;
-    /** When sysmon last read the carrier's OS state in this mount (rate limit). */
-    long sysmonOsWhen;
-
     // Counters, written by the owner only (a racy snapshot is good enough for statistics).
     long steals;
     long stolenGs;

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       P's ring (4 randomised passes, runnext only on the last); and, if all fail, it gives up its P and parks
  *       ({@link #stopm}) after re-checking every source, so no submission is stranded.</li>
  *   <li>{@link #executeG} mounts the G by running its continuation. While it runs, the M's control word says
- *       IN_G, and {@link Sysmon} may take the P away ({@link #retake}) if the G hogs the carrier for 10 ms while
+ *       IN_G, and {@link Sysmon} may take the P away ({@link Sysmon#retake}) if the G hogs the carrier for 10 ms while
  *       other work waits, or sits in a blocking call ({@link #entersyscall}) for a sysmon tick. When the
  *       continuation returns (the virtual thread parked, yielded or ended), the M goes back to step 2; if its P
  *       was taken it first tries to get an idle one, like {@code exitsyscall}.</li>
@@ -143,8 +143,6 @@ final class Sched {
     final LongAdder preemptPinned = new LongAdder();
     /** Hog hand-offs (preemption on) of a G that never reached a preemption point after its request. */
     final LongAdder preemptMissed = new LongAdder();
-    /** sysmon only: whether its last retake raised the JVM-wide request word (Sysmon then ticks fast). */
-    boolean preemptWanted;
 
     private volatile boolean reportedThreadFailure;
 
@@ -776,7 +774,7 @@ final class Sched {
         return ran;
     }
 
-    private void runTimerTask(Timer t) {
+    void runTimerTask(Timer t) {
         try {
             t.task.run();
         } catch (Throwable e) {
@@ -992,34 +990,6 @@ final class Sched {
     }
 
     /**
-     * sysmon's part (no P; called on the sysmon thread): poll the network if nobody has for 10 ms (Go), and run
-     * timers that are over {@link #SYSMON_TIMER_SLACK_NANOS} late while no P is idle to run them (not in Go, whose
-     * preemption brings every P to its timers within a slice; goloom cannot preempt every G). What they wake goes
-     * to the global queue, like any external wake-up.
-     */
-    void sysmonPollAndTimers(long now) {
-        NetPoller np = netpoller;
-        long last = lastpoll.get();
-        if (np != null && last != 0 && now - last > SYSMON_NETPOLL_NANOS && lastpoll.compareAndSet(last, nonZero(now))
-                && pollingNet.compareAndSet(0, 1)) {
-            try {
-                np.poll(0, NetPoller.NONBLOCKING);
-            } finally {
-                pollingNet.set(0);
-            }
-        }
-        if (timersOnP && npidle.get() == 0 && earliestTimer() <= now - SYSMON_TIMER_SLACK_NANOS) {
-            for (Processor p : procs.all()) {
-                Timer t;
-                while ((t = p.timers.pollDue(now)) != null) {
-                    timersBySysmon.increment();
-                    runTimerTask(t);
-                }
-            }
-        }
-    }
-
-    /**
      * The agent hands over the JDK's I/O pollers ({@code Poller$Pollers.start}): from now on goloom's Ms poll them.
      *
      * @return false if the netpoller could not be set up (the JDK then starts its own poller threads)
@@ -1034,7 +1004,7 @@ final class Sched {
         }
     }
 
-    private static long nonZero(long t) {
+    static long nonZero(long t) {
         return t == 0 ? 1 : t;
     }
 
@@ -1379,208 +1349,6 @@ final class Sched {
         return ExitSyscall.YIELD;
     }
 
-    // ------------------------------------------------------------------------------------------------------
-    // sysmon's retake
-    // ------------------------------------------------------------------------------------------------------
-
-    /**
-     * Mirrors {@code retake}. For each running P:
-     * <ul>
-     *   <li>time slice: if its {@code schedtick} has not moved for 10 ms, request preemption (honoured at the next
-     *       scheduling decision by not letting runnext inherit the slice);</li>
-     *   <li>hog: if its M has been mounted on the same G for 10 ms while work waits (in this P's queue or the
-     *       global one), take the P and hand it to another M, so a CPU hog, a carrier blocked in file I/O or JNI,
-     *       or a pinned lock cannot starve the rest;</li>
-     *   <li>syscall: if the G is inside a blocking call for a sysmon tick, take the P (Go's rule: unless the P has
-     *       nothing queued, someone is idle or spinning anyway, and it has been less than 10 ms).</li>
-     * </ul>
-     * A P above GOMAXPROCS with queued work is handed off at once so the shrink loses no time.
-     *
-     * @return how many Ps were taken
-     */
-    int retake(long now) {
-        int n = 0;
-        int maxprocs = gomaxprocs;
-        boolean wantPreempt = false;
-        for (Processor pp : procs.all()) {
-            if (pp.status() != Processor.RUNNING) {
-                continue;
-            }
-            Machine m = pp.m;
-            if (m == null) {
-                continue;
-            }
-            int tick = pp.schedtick;
-            if (tick != pp.sysmonSchedtick) {
-                pp.sysmonSchedtick = tick;
-                pp.sysmonSchedwhen = now;
-            } else if (now - pp.sysmonSchedwhen >= TIME_SLICE_NANOS && pp.preemptTick != tick) {
-                pp.preemptTick = tick;
-                pp.preemptWhen = now;
-                preemptRequests.increment();
-            }
-            long c = m.ctl();
-            int st = Machine.state(c);
-            if (st != Machine.IN_G && st != Machine.IN_SYSCALL) {
-                continue;
-            }
-            if (preempt && st == Machine.IN_G && pp.preemptTick == tick && m.preemptedCtl != c
-                    && now - pp.preemptWhen < PREEMPT_GRACE_NANOS) {
-                // Go's preemptone: the G sees the request at its next preemption point (Preemption) and yields.
-                wantPreempt = true;
-            }
-            if (c != pp.sysmonCtl || m != pp.sysmonM) {
-                pp.sysmonCtl = c; // first sighting of this mount (or of this syscall)
-                pp.sysmonReportedLong = false;
-                pp.sysmonM = m;
-                pp.sysmonCtlwhen = now;
-                pp.sysmonBlockedSeen = false;
-                pp.sysmonCpu0 = -1;
-                pp.sysmonOsWhen = 0;
-            }
-            long ran = now - pp.sysmonCtlwhen;
-            if (st == Machine.IN_G && ran >= TIME_SLICE_NANOS && !pp.sysmonReportedLong) {
-                pp.sysmonReportedLong = true;
-                events.longRunning(m, m.curg, ran);
-            }
-            boolean take;
-            String why;
-            if (pp.id >= maxprocs) {
-                take = !pp.runq.isEmpty();
-                why = "gomaxprocs";
-            } else if (st == Machine.IN_SYSCALL) {
-                // Go: retake once the same syscall was seen on two ticks, unless nothing is queued here, someone
-                // is idle or spinning anyway, and it has been under 10 ms.
-                take = ran > 0 && !(pp.runq.isEmpty() && nmspinning.get() + npidle.get() > 0
-                        && ran < TIME_SLICE_NANOS);
-                why = "syscall";
-            } else if (blockedOnTwoTicks(pp, m)) {
-                // Pinned and blocked (issue 15): the carrier is parked under its mounted virtual thread, which is
-                // a blocking call goloom was not told about. Go's syscall rule, as above.
-                take = !(pp.runq.isEmpty() && nmspinning.get() + npidle.get() > 0 && ran < TIME_SLICE_NANOS);
-                why = "blocked";
-            } else {
-                // Only when nobody else can run the waiting work: with an idle P or a spinning M, wakep and
-                // stealing already get to it, and a hand-off would only add a carrier. And only a carrier that
-                // burns CPU or is blocked unseen, never one the OS simply did not run (issue 11).
-                readCpuOnce(pp, m, now, ran);
-                take = ran >= TIME_SLICE_NANOS && (!pp.runq.isEmpty() || !runq.isEmpty())
-                        && nmspinning.get() + npidle.get() == 0 && hogsItsCarrier(pp, m, now);
-                if (take && preempt && ran < TIME_SLICE_NANOS + PREEMPT_GRACE_NANOS && m.preemptPinnedCtl != c) {
-                    // With preemption points the G yields by itself and the carrier count stays at GOMAXPROCS;
-                    // the hand-off is the fallback for a G that cannot (pinned, or in code without points).
-                    take = false;
-                }
-                why = "hog";
-            }
-            if (!take || mlive.get() >= maxThreads && nmidle.get() == 0) {
-                continue;
-            }
-            // Read m.p BEFORE the CAS: while ctl == c the M does not change m.p (it does so only in SCHED, or after it
-            // has seen RETAKEN, which it may do the instant our CAS lands). It is pp unless m moved to another P
-            // between our reads of pp.m and m.ctl; then it is that P we take.
-            Processor taken = m.p;
-            if (taken == null || !m.casCtl(c, Machine.withState(c, Machine.RETAKEN))) {
-                continue; // the G unmounted or moved on meanwhile
-            }
-            // The P is ours (transiently) now: the old M will not touch it again.
-            taken.m = null;
-            taken.syscalltick++;
-            if (st == Machine.IN_SYSCALL || why.equals("blocked")) {
-                retakesSyscall.increment(); // Go's syscall rule (a pinned-blocked carrier counts here)
-            } else {
-                retakesHog.increment();
-                if (preempt && m.preemptedCtl != c) {
-                    preemptMissed.increment();
-                }
-            }
-            events.retaken(taken, m, why, ran);
-            handoffp(taken);
-            n++;
-        }
-        if (preempt) {
-            // Raised on every tick while some G has not seen its request; the G that honours one clears it, and
-            // sysmon raises it again on its next tick for any other.
-            if (wantPreempt) {
-                Preemption.request(true);
-            } else if (preemptWanted) {
-                Preemption.request(false);
-            }
-            preemptWanted = wantPreempt;
-        }
-        return n;
-    }
-
-    /** How long a mount runs before sysmon reads its carrier's CPU time (so short mounts cost nothing). */
-    static final long CPU_PROBE_AFTER_NANOS = 1_000_000L;
-    /** CPU time a mount must burn (after sysmon's first reading) to be a hog: half a slice. */
-    static final long HOG_CPU_NANOS = TIME_SLICE_NANOS / 2;
-    /** At most one look at a carrier's OS state per mount and this interval. */
-    static final long OS_PROBE_INTERVAL_NANOS = 1_000_000L;
-
-    /**
-     * Sysmon only. The carrier of this mount is parked or blocked in Java terms (its virtual thread is pinned
-     * and blocked) on this tick and was on an earlier tick of the same mount: Go's "same syscall on two ticks".
-     * A field read per running P per tick.
-     */
-    private static boolean blockedOnTwoTicks(Processor pp, Machine m) {
-        if (!CarrierProbe.blockedInJava(m)) {
-            pp.sysmonBlockedSeen = false;
-            return false;
-        }
-        if (pp.sysmonBlockedSeen) {
-            return true;
-        }
-        pp.sysmonBlockedSeen = true;
-        return false;
-    }
-
-    /**
-     * Sysmon only: the carrier's CPU time once per mount, when the mount is 1 ms old (shorter mounts cost nothing;
-     * a longer one costs one {@code clock_gettime}, about a microsecond). The start of the hog rule's window.
-     */
-    private static void readCpuOnce(Processor pp, Machine m, long now, long ran) {
-        if (pp.sysmonCpu0 < 0 && ran >= CPU_PROBE_AFTER_NANOS && CarrierProbe.cpuTimeSupported()) {
-            long cpu = CarrierProbe.cpuTimeNanos(m);
-            if (cpu >= 0) {
-                pp.sysmonCpu0 = cpu;
-                pp.sysmonCpuWhen = now;
-            }
-        }
-    }
-
-    /**
-     * Sysmon only; the hog rule's last condition (issue 11's hand-off rule), for a mount of 10 ms while work waits.
-     * The carrier hogs if, since {@link #readCpuOnce}, it burnt half a slice (5 ms) of CPU time; or if over a
-     * window of at least 5 ms it burnt under half the window and the OS says it is blocked in the kernel, where
-     * goloom cannot see it (native code, an unbracketed read: Linux state S or D). Not if the OS state is R: the
-     * OS simply did not run it, and another carrier would only compete for the same CPUs. A carrier that runs but
-     * has not burnt 5 ms yet is looked at again on the next tick. Where the CPU time or the OS state cannot be
-     * read, the wall-clock rule stands (no starvation).
-     */
-    private static boolean hogsItsCarrier(Processor pp, Machine m, long now) {
-        if (pp.sysmonCpu0 < 0) {
-            return true; // no CPU reading on this JVM: the wall-clock rule
-        }
-        long cpu = CarrierProbe.cpuTimeNanos(m);
-        if (cpu < 0) {
-            return true;
-        }
-        long used = cpu - pp.sysmonCpu0;
-        if (used >= HOG_CPU_NANOS) {
-            return true; // burns CPU: the classic hog
-        }
-        long window = now - pp.sysmonCpuWhen;
-        if (window < HOG_CPU_NANOS || used >= window / 2) {
-            return false; // too early to tell, or running: it becomes a hog once it has burnt 5 ms
-        }
-        if (pp.sysmonOsWhen != 0 && now - pp.sysmonOsWhen < OS_PROBE_INTERVAL_NANOS) {
-            return false;
-        }
-        pp.sysmonOsWhen = now;
-        return CarrierProbe.osState(m) != CarrierProbe.OS_RUNNABLE; // blocked unseen, or unknown: hand off
-    }
-
     /**
      * Whether the G mounted on {@code m} (control word {@code c}, read by that G) must yield at a preemption point:
      * sysmon asked for its P's current slice (a request names its slice: one for a slice that ended, the G having
@@ -1630,25 +1398,6 @@ final class Sched {
             m.preemptPinnedCtl = c;
             preemptPinned.increment();
         }
-    }
-
-    /**
-     * Not in Go: sysmon's safety net. If work has waited in the global queue across two sysmon ticks while a P
-     * is idle and nobody spins, start a spinner. The protocol above should never need it; the counter shows
-     * whether it ever did.
-     */
-    void rescueIfStranded() {
-        // Counted only when the wakep actually handed an idle P to an M: looksStranded reads three counters
-        // racily, and a P that another thread was still taking off the idle list (npidle not yet decremented)
-        // made it look stranded while every live P ran. Counted this way, sysmonWakeups > 0 means a wake-up
-        // was really lost, and stress runs assert it stays 0.
-        if (looksStranded() && wakep()) {
-            sysmonWakeups.increment();
-        }
-    }
-
-    boolean looksStranded() {
-        return !runq.isEmpty() && npidle.get() > 0 && nmspinning.get() == 0;
     }
 
     // ------------------------------------------------------------------------------------------------------

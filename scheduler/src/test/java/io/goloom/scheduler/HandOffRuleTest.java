@@ -232,7 +232,7 @@ class HandOffRuleTest {
             long step = 20_000;
             for (long now = 0; now <= untilMillis * 1_000_000; now += step) {
                 cpu = (long) (now * cpuShare);
-                if (sched.retake(now) > 0) {
+                if (sched.sysmon.retake(now) > 0) {
                     return now;
                 }
             }
