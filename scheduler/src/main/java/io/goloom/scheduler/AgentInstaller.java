@@ -173,7 +173,7 @@ final class AgentInstaller {
             MethodHandles.Lookup javaLang = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             Class<?> hooks = javaLang.defineClass(AgentTransformer.hooksClassBytes());
             hooks.getMethod("install", Executor.class, IntSupplier.class, BooleanSupplier.class)
-                    .invoke(null, sched, syscalls ? AgentHooks.INSTANCE : null, syscalls ? AgentHooks.INSTANCE : null);
+                    .invoke(null, sched.sched(), syscalls ? AgentHooks.INSTANCE : null, syscalls ? AgentHooks.INSTANCE : null);
             return hooks;
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new IllegalStateException("cannot install " + AgentTransformer.HOOKS_CLASS + ": " + e.getCause(),

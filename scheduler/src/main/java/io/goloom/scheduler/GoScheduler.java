@@ -3,7 +3,6 @@ package io.goloom.scheduler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * come back (a fresh carrier) if a parked thread of the closed scheduler is woken later. {@link #awaitTermination}
  * waits until no carrier is left.
  */
-public final class GoScheduler implements Executor, AutoCloseable {
+public final class GoScheduler implements AutoCloseable {
     /**
      * goloom's version, as the build wrote it: the Maven project version (e.g. {@code 0.1.0-SNAPSHOT}), read from
      * the filtered resource {@code goloom-version.properties}, else from the jar manifest's
@@ -180,7 +179,7 @@ public final class GoScheduler implements Executor, AutoCloseable {
      */
     public Thread.Builder.OfVirtual threadBuilder() {
         ensureOpen();
-        return Loom.newVirtualThreadBuilder(this);
+        return Loom.newVirtualThreadBuilder(sched);
     }
 
     /**
@@ -198,18 +197,6 @@ public final class GoScheduler implements Executor, AutoCloseable {
     /** An executor that starts a new virtual thread of this scheduler for each task. */
     public ExecutorService newVirtualThreadPerTaskExecutor() {
         return Executors.newThreadPerTaskExecutor(threadBuilder().factory());
-    }
-
-    /**
-     * Schedules a virtual thread's continuation. Called by the JDK, never blocks.
-     *
-     * @throws NullPointerException       if {@code task} is null
-     * @throws RejectedExecutionException if this scheduler is closed and {@code task} would start a new thread
-     */
-    @Override
-    public void execute(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        sched.submit(task);
     }
 
     /** GOMAXPROCS: the number of Ps. */

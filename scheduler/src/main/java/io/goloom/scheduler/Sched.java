@@ -46,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * decisions Go takes under the lock are re-expressed as store-then-load (Dekker) pairs on volatile/atomic
  * variables. Each pair is commented where it is relied on; jcstress tests cover them.
  */
-final class Sched {
+final class Sched implements java.util.concurrent.Executor {
     /** Go's {@code forcePreemptNS}: the time slice. */
     static final long TIME_SLICE_NANOS = 10_000_000L;
     /** Go's {@code len(pp.runq)/2}: the most taken from the global queue at once. */
@@ -194,6 +194,20 @@ final class Sched {
     // ------------------------------------------------------------------------------------------------------
     // Submission: execute(runContinuation)
     // ------------------------------------------------------------------------------------------------------
+
+    /**
+     * The JDK-facing entry: the virtual threads of this scheduler hold this object as their scheduler, and the JDK
+     * calls it with their {@code runContinuation} for every start and wake-up. Package-private on purpose (issue
+     * 14): a user's {@code execute(task)} would run a plain Runnable on a carrier that holds a P, not in a virtual
+     * thread; {@link GoScheduler} offers {@code go}, builders and executors instead.
+     *
+     * @throws NullPointerException       if {@code task} is null
+     * @throws RejectedExecutionException if the scheduler is closed and {@code task} would start a new thread
+     */
+    @Override
+    public void execute(Runnable task) {
+        submit(java.util.Objects.requireNonNull(task, "task"));
+    }
 
     /**
      * {@code execute}: never blocks, never parks (the calling virtual thread is pinned). See the class comment

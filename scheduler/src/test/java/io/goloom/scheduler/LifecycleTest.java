@@ -42,7 +42,7 @@ class LifecycleTest {
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         assertThrows(RejectedExecutionException.class, sched::threadBuilder);
         assertThrows(RejectedExecutionException.class, sched::newVirtualThreadPerTaskExecutor);
-        assertThrows(RejectedExecutionException.class, () -> sched.execute(() -> {}));
+        assertThrows(RejectedExecutionException.class, () -> sched.sched().execute(() -> {}));
         assertTrue(sched.isClosed());
     }
 
@@ -109,7 +109,7 @@ class LifecycleTest {
         assertTrue(env.getMessage().contains("GOMAXPROCS=lots"), env.getMessage());
         try (GoScheduler sched = GoScheduler.builder().maxProcs(1).name("bad-input").build()) {
             assertThrows(NullPointerException.class, () -> sched.go(null));
-            assertThrows(NullPointerException.class, () -> sched.execute(null));
+            assertThrows(NullPointerException.class, () -> sched.sched().execute(null));
             assertThrows(IllegalArgumentException.class, () -> sched.setMaxProcs(GoScheduler.MAX_PROCS + 1));
             assertEquals(1, sched.setMaxProcs(3), "returns the previous value, like runtime.GOMAXPROCS");
             assertEquals(3, sched.maxProcs());
