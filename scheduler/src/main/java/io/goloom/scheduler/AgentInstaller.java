@@ -18,7 +18,8 @@ import java.util.function.IntSupplier;
  *   <li>opens {@code java.lang} to goloom (so the user needs no {@code --add-opens});</li>
  *   <li>creates the JVM-wide {@link GoScheduler}, with JFR events, and defines {@code java.lang.GoloomHooks}
  *       (the class the rewritten JDK code calls; see {@link JdkHooks});</li>
- *   <li>rewrites {@code Blocker} (syscall hand-off) and then {@code ThreadBuilders} (the scheduler swap);</li>
+ *   <li>rewrites {@code Blocker} (syscall hand-off), {@code ForkJoinWorkerThread.hasKnownQueuedWork} (Go's spin
+ *       rule) and then {@code ThreadBuilders} (the scheduler swap);</li>
  *   <li>registers the MXBean.</li>
  * </ol>
  * At startup ({@code -javaagent}) a failure in any step prints the reason and ends the JVM with status 1; loaded
@@ -123,6 +124,7 @@ final class AgentInstaller {
         Thread t = sched.go(() -> {
             sched.exitSyscall(AgentHooks.INSTANCE.getAsInt() == 1);
             AgentHooks.INSTANCE.getAsBoolean();
+            AgentHooks.QUEUED_WORK.getAsInt();
         });
         try {
             if (!t.join(java.time.Duration.ofSeconds(10))) {
@@ -141,6 +143,7 @@ final class AgentInstaller {
             Class<?> hooks = javaLang.defineClass(AgentTransformer.hooksClassBytes());
             hooks.getMethod("install", Executor.class, IntSupplier.class, BooleanSupplier.class)
                     .invoke(null, sched, syscalls ? AgentHooks.INSTANCE : null, syscalls ? AgentHooks.INSTANCE : null);
+            hooks.getMethod("installSpin", IntSupplier.class).invoke(null, AgentHooks.QUEUED_WORK);
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new IllegalStateException("cannot install " + AgentTransformer.HOOKS_CLASS + ": " + e.getCause(),
                     e.getCause());
@@ -156,6 +159,7 @@ final class AgentInstaller {
         if (cfg.syscalls) {
             retransform(inst, t, AgentTransformer.BLOCKER);
         }
+        retransform(inst, t, AgentTransformer.FJ_WORKER); // Go's spin rule for the JDK's spinners
         // Last: once this is done, new virtual threads run on goloom.
         retransform(inst, t, AgentTransformer.THREAD_BUILDERS);
     }

@@ -844,6 +844,31 @@ final class Sched {
         return Loom.currentCarrierThread() instanceof Machine m && m.sched == this ? m : null;
     }
 
+    /** {@code ncpu}, read once as Go reads it at start-up ({@code getproccount}). */
+    static final int NCPU = Runtime.getRuntime().availableProcessors();
+
+    /**
+     * Mirrors {@code sync_runtime_canSpin(i)} without the iteration count (the JDK's spinner counts its own
+     * iterations): may a virtual thread mounted on {@code m} busy-wait for a peer instead of parking? Go says no
+     * <ul>
+     *   <li>on a uniprocessor ({@code ncpu <= 1});</li>
+     *   <li>when no other P is running ({@code gomaxprocs <= npidle + nmspinning + 1}): the peer it waits for can
+     *       only run once this G gets off the P, so spinning just delays it (GOMAXPROCS=1 always lands here);</li>
+     *   <li>when the local P's run queue (runnext included, as Go's {@code runqempty}) is non-empty: that work
+     *       could run right now.</li>
+     * </ul>
+     * A racy heuristic, as in Go: every read is a plain snapshot and a wrong answer only costs a spin or a park.
+     * {@code m.p} is written by {@code m} only, and the caller runs on {@code m}, so it is read on its own thread.
+     * Called through {@code ForkJoinWorkerThread.hasKnownQueuedWork()} under the agent ({@link AgentHooks}).
+     */
+    boolean canSpin(Machine m) {
+        if (NCPU <= 1 || gomaxprocs <= npidle.get() + nmspinning.get() + 1) {
+            return false;
+        }
+        Processor pp = m.p;
+        return pp != null && pp.runq.isEmpty();
+    }
+
     /**
      * Mirrors {@code entersyscall}: the mounted virtual thread is about to block its carrier. The P stays with
      * the M, but sysmon may now retake it after one tick (Go's syscall rule) instead of after 10 ms.
