@@ -209,6 +209,15 @@ class AgentTest {
     }
 
     @Test
+    void argFileLoadsTheAgentAndTurnsJvmtiTransitionsOff() {
+        assertEquals(List.of("-javaagent:/opt/goloom.jar", "-XX:+UnlockExperimentalVMOptions",
+                        "-XX:-DoJVMTIVirtualThreadTransitions"),
+                GoloomAgent.argFile("/opt/goloom.jar", "").lines().filter(l -> !l.startsWith("#")).toList());
+        assertTrue(GoloomAgent.argFile("/opt/my jars/goloom.jar", "maxprocs=4").lines()
+                .anyMatch(l -> l.equals("\"-javaagent:/opt/my jars/goloom.jar=maxprocs=4\"")), "a path with a space is quoted");
+    }
+
+    @Test
     void thisJdkIsSupported() {
         assertNull(AgentTransformer.checkShapes(true));
         assertNull(AgentInstaller.jdkProblem(AgentConfig.resolve(null, new Properties(), Map.of())));
