@@ -181,7 +181,12 @@ final class Sched {
                         }
                     }
                 } finally {
-                    m.setCtl(c);
+                    // The M itself (fromCarrier) submits only after the continuation has unmounted (afterYield):
+                    // no G runs on it any more, so it stays in SCHED and unmountG needs no CAS (one atomic less
+                    // per Thread.yield). A G submitting from inside gives IN_G back, so sysmon may still retake.
+                    if (!fromCarrier) {
+                        m.setCtl(c);
+                    }
                 }
                 wakep();
                 return;
@@ -521,6 +526,11 @@ final class Sched {
         m.curg = null;
         for (;;) {
             long now = m.ctl();
+            if (Machine.state(now) == Machine.SCHED) {
+                // The M's own resubmission (submit, fromCarrier) already took the word back; only the M moves it
+                // out of SCHED, so this read cannot be stale.
+                return true;
+            }
             if (Machine.state(now) == Machine.RETAKEN) {
                 m.p = null;
                 m.setCtl(Machine.withState(now, Machine.SCHED));
