@@ -4,6 +4,7 @@
 #
 #   jmh/run-jdk-programs.sh            # quick: 1 fork, 1 warm-up + 2 iterations of 1 s each (a first look)
 #   MODES="jdk flag" PROGRAMS='synchronousQueue|sieve' jmh/run-jdk-programs.sh
+#   JMH_JAVA_OPTS=-Djmh.ignoreLock=true jmh/run-jdk-programs.sh   # beside another JMH run (numbers then unreliable)
 #
 # Writes jmh/results/jdk-programs-<mode>.json and prints a table of ns per operation (JdkPrograms.opsOf).
 set -euo pipefail
@@ -25,7 +26,8 @@ for mode in $MODES; do
     flag) extra=(-jvmArgsAppend "-javaagent:$AGENT_JAR") ;;
     flag-nt) extra=(-jvmArgsAppend "-javaagent:$AGENT_JAR -XX:+UnlockExperimentalVMOptions -XX:-DoJVMTIVirtualThreadTransitions") ;;
   esac
-  "$JAVA" --add-opens java.base/java.lang=ALL-UNNAMED -jar "$JAR" "JdkProgramsBenchmark.run" "${OPTS[@]}" \
+  # shellcheck disable=SC2086
+  "$JAVA" ${JMH_JAVA_OPTS:-} --add-opens java.base/java.lang=ALL-UNNAMED -jar "$JAR" "JdkProgramsBenchmark.run" "${OPTS[@]}" \
       -p mode="$mode" -p procs="$PROCS" ${PROGRAMS:+-p program="${PROGRAMS//|/,}"} -foe false "${extra[@]}" \
       -rf json -rff "jmh/results/jdk-programs-$mode.json" > "jmh/results/jdk-programs-$mode.log" 2>&1 \
       || echo "JMH for mode=$mode failed: see jmh/results/jdk-programs-$mode.log" >&2
