@@ -13,33 +13,36 @@ import java.util.TreeMap;
 
 /**
  * Prints the markdown table of {@code jmh/run-jdk-programs.sh}: ns per operation of each unmodified JDK program
- * per mode and P, with the ratios issue 12 sets targets on (flag / jdk, flag / library).
+ * per mode and P, with the ratios issue 12 sets targets on (flag / jdk, flag / library). Given several result
+ * folders (comma-separated: repeated runs on a shared machine), each cell is the lowest of the runs: interference
+ * from other processes only ever adds time.
  *
- * <pre>java -cp benchmarks.jar io.goloom.jmh.report.JdkProgramsTable jmh/results jdk flag flag-nt library</pre>
+ * <pre>java -cp benchmarks.jar io.goloom.jmh.report.JdkProgramsTable jmh/results[,run2,...] jdk flag flag-nt library</pre>
  */
 public final class JdkProgramsTable {
     private JdkProgramsTable() {}
 
     @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[0]);
         List<String> modes = List.of(args).subList(1, args.length);
         // program -> procs -> mode -> ns/op
         Map<String, Map<Integer, Map<String, Double>>> t = new LinkedHashMap<>();
-        for (String mode : modes) {
-            Path f = dir.resolve("jdk-programs-" + mode + ".json");
-            if (!Files.exists(f) || Files.size(f) == 0) {
-                continue;
-            }
-            for (Object o : (List<Object>) Json.parse(Files.readString(f))) {
-                Map<String, Object> m = (Map<String, Object>) o;
-                Map<String, Object> params = (Map<String, Object>) m.get("params");
-                Map<String, Object> pm = (Map<String, Object>) m.get("primaryMetric");
-                String program = (String) params.get("program");
-                int procs = Integer.parseInt((String) params.get("procs"));
-                double perOp = ((Number) pm.get("score")).doubleValue() / JdkPrograms.opsOf(program);
-                t.computeIfAbsent(program, k -> new TreeMap<>()).computeIfAbsent(procs, k -> new LinkedHashMap<>())
-                        .put((String) params.get("mode"), perOp);
+        for (String d : args[0].split(",")) {
+            for (String mode : modes) {
+                Path f = Path.of(d).resolve("jdk-programs-" + mode + ".json");
+                if (!Files.exists(f) || Files.size(f) == 0) {
+                    continue;
+                }
+                for (Object o : (List<Object>) Json.parse(Files.readString(f))) {
+                    Map<String, Object> m = (Map<String, Object>) o;
+                    Map<String, Object> params = (Map<String, Object>) m.get("params");
+                    Map<String, Object> pm = (Map<String, Object>) m.get("primaryMetric");
+                    String program = (String) params.get("program");
+                    int procs = Integer.parseInt((String) params.get("procs"));
+                    double perOp = ((Number) pm.get("score")).doubleValue() / JdkPrograms.opsOf(program);
+                    t.computeIfAbsent(program, k -> new TreeMap<>()).computeIfAbsent(procs, k -> new LinkedHashMap<>())
+                            .merge((String) params.get("mode"), perOp, Math::min);
+                }
             }
         }
         StringBuilder b = new StringBuilder();
@@ -49,6 +52,7 @@ public final class JdkProgramsTable {
         head.add("flag / library");
         if (modes.contains("flag-nt")) {
             head.add("flag-nt / jdk");
+            head.add("flag-nt / library");
         }
         b.append("| ").append(String.join(" | ", head)).append(" |\n|");
         head.forEach(h -> b.append(h.equals("program") ? "---|" : "---:|"));
@@ -63,6 +67,7 @@ public final class JdkProgramsTable {
             b.append(" | ").append(ratio(byMode.get("flag"), byMode.get("library")));
             if (modes.contains("flag-nt")) {
                 b.append(" | ").append(ratio(byMode.get("flag-nt"), byMode.get("jdk")));
+                b.append(" | ").append(ratio(byMode.get("flag-nt"), byMode.get("library")));
             }
             b.append(" |\n");
         }));
