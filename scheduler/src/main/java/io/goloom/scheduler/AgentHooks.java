@@ -35,4 +35,14 @@ final class AgentHooks implements IntSupplier, BooleanSupplier {
         }
         return true;
     }
+    /**
+     * {@code ForkJoinWorkerThread.hasKnownQueuedWork()} for goloom's carriers: -1 not ours (run the JDK's code),
+     * 1 do not spin, 0 may spin (Go's {@code sync_runtime_canSpin}, {@link Sched#canSpin}).
+     */
+    static final IntSupplier QUEUED_WORK = () -> {
+        if (Loom.currentCarrierThread() instanceof Machine m) {
+            return m.sched.canSpin(m) ? 0 : 1;
+        }
+        return -1;
+    };
 }

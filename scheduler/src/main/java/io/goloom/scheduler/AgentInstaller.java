@@ -19,7 +19,8 @@ import java.util.function.IntSupplier;
  *   <li>opens {@code java.lang} to goloom (so the user needs no {@code --add-opens});</li>
  *   <li>creates the JVM-wide {@link GoScheduler}, with JFR events, and defines {@code java.lang.GoloomHooks}
  *       (the class the rewritten JDK code calls; see {@link JdkHooks});</li>
- *   <li>rewrites {@code Blocker} (syscall hand-off) and then {@code ThreadBuilders} (the scheduler swap);</li>
+ *   <li>rewrites {@code Blocker} (syscall hand-off), {@code ForkJoinWorkerThread.hasKnownQueuedWork} (Go's spin
+ *       rule) and then {@code ThreadBuilders} (the scheduler swap);</li>
  *   <li>registers the MXBean.</li>
  * </ol>
  * The flag never breaks an application that would run without it. Where this JVM gives goloom nothing to schedule
@@ -156,6 +157,7 @@ final class AgentInstaller {
         Thread t = sched.go(() -> {
             sched.exitSyscall(AgentHooks.INSTANCE.getAsInt() == 1);
             AgentHooks.INSTANCE.getAsBoolean();
+            AgentHooks.QUEUED_WORK.getAsInt();
         });
         try {
             if (!t.join(java.time.Duration.ofSeconds(10))) {
@@ -174,6 +176,7 @@ final class AgentInstaller {
             Class<?> hooks = javaLang.defineClass(AgentTransformer.hooksClassBytes());
             hooks.getMethod("install", Executor.class, IntSupplier.class, BooleanSupplier.class)
                     .invoke(null, sched.sched(), syscalls ? AgentHooks.INSTANCE : null, syscalls ? AgentHooks.INSTANCE : null);
+            hooks.getMethod("installSpin", IntSupplier.class).invoke(null, AgentHooks.QUEUED_WORK);
             return hooks;
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new IllegalStateException("cannot install " + AgentTransformer.HOOKS_CLASS + ": " + e.getCause(),
@@ -214,6 +217,7 @@ final class AgentInstaller {
         if (cfg.syscalls) {
             retransform(inst, t, AgentTransformer.BLOCKER);
         }
+        retransform(inst, t, AgentTransformer.FJ_WORKER); // Go's spin rule for the JDK's spinners
         if (ioProblem == null) {
             ioProblem = installTimersAndNetpoller(inst, t, sched, hooks);
         }

@@ -38,6 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code int r = GoloomHooks.blockerBegin(); if (r >= 0) return r != 0;}</li>
  *   <li>{@code jdk.internal.misc.Blocker.end(boolean attempted)}: prepends
  *       {@code if (attempted && GoloomHooks.blockerEnd()) return;}</li>
+ *   <li>{@code java.util.concurrent.ForkJoinWorkerThread.hasKnownQueuedWork()}: prepends
+ *       {@code int r = GoloomHooks.knownQueuedWork(); if (r >= 0) return r != 0;} (Go's spin rule for the
+ *       JDK's spinners, see docs/agent.md)</li>
  * </ul>
  * {@code GoloomHooks} is {@link JdkHooks} renamed by {@link #hooksClassBytes()}.
  *
@@ -50,6 +53,7 @@ final class AgentTransformer implements ClassFileTransformer {
     static final String BLOCKER = "jdk/internal/misc/Blocker";
     static final String VIRTUAL_THREAD = "java/lang/VirtualThread";
     static final String POLLERS = "sun/nio/ch/Poller$Pollers";
+    static final String FJ_WORKER = "java/util/concurrent/ForkJoinWorkerThread";
 
     /** The class the rewritten JDK code calls: {@link JdkHooks}, renamed and defined in java.base. */
     static final String HOOKS_CLASS = "java.lang.GoloomHooks";
@@ -69,6 +73,8 @@ final class AgentTransformer implements ClassFileTransformer {
             CD_TIME_UNIT);
     static final MethodTypeDesc START = MethodTypeDesc.of(ConstantDescs.CD_void);
 
+    static final MethodTypeDesc HAS_KNOWN_QUEUED_WORK = MethodTypeDesc.of(ConstantDescs.CD_boolean);
+
     /** One method the agent rewrites. */
     record Target(String className, String method, MethodTypeDesc type) {
         String describe() {
@@ -82,6 +88,8 @@ final class AgentTransformer implements ClassFileTransformer {
             new Target(BLOCKER, "begin", BEGIN),
             new Target(BLOCKER, "begin", BEGIN_BOOLEAN),
             new Target(BLOCKER, "end", END));
+    static final List<Target> FJ_WORKER_TARGETS = List.of(
+            new Target(FJ_WORKER, "hasKnownQueuedWork", HAS_KNOWN_QUEUED_WORK));
 
     private final boolean syscalls;
     /** Whether to rewrite VirtualThread.schedule and Poller$Pollers.start (timers and netpoller on goloom). */
@@ -112,6 +120,7 @@ final class AgentTransformer implements ClassFileTransformer {
                 case BLOCKER -> syscalls ? rewriteBlocker(classfileBuffer) : null;
                 case VIRTUAL_THREAD -> io ? rewriteVirtualThread(classfileBuffer) : null;
                 case POLLERS -> io ? rewritePollers(classfileBuffer) : null;
+                case FJ_WORKER -> rewriteForkJoinWorkerThread(classfileBuffer);
                 default -> null;
             };
             if (out != null) {
@@ -157,6 +166,9 @@ final class AgentTransformer implements ClassFileTransformer {
         String p = shapeProblem(jdkClassBytes(THREAD_BUILDERS), THREAD_BUILDERS_TARGETS);
         if (p == null && syscalls) {
             p = shapeProblem(jdkClassBytes(BLOCKER), BLOCKER_TARGETS);
+        }
+        if (p == null) {
+            p = shapeProblem(jdkClassBytes(FJ_WORKER), FJ_WORKER_TARGETS);
         }
         return p;
     }
@@ -367,6 +379,25 @@ final class AgentTransformer implements ClassFileTransformer {
             }
         };
         return cf.transformClass(cm, ct);
+    }
+
+    /**
+     * {@code ForkJoinWorkerThread.hasKnownQueuedWork()}: the JDK's spinners ({@code LinkedTransferQueue.await},
+     * {@code Exchanger}) skip their spin when it is true. It only knows ForkJoinPool carriers, so on goloom's it
+     * always said "spin", even at GOMAXPROCS=1 where the awaited peer cannot run until the spinner parks.
+     */
+    static byte[] rewriteForkJoinWorkerThread(byte[] bytes) {
+        requireShape(bytes, FJ_WORKER_TARGETS);
+        return rewrite(bytes, HAS_KNOWN_QUEUED_WORK, "hasKnownQueuedWork", b -> {
+            // int r = GoloomHooks.knownQueuedWork(); if (r >= 0) return r != 0;
+            Label jdk = b.newLabel();
+            b.invokestatic(CD_HOOKS, "knownQueuedWork", MethodTypeDesc.of(ConstantDescs.CD_int));
+            b.dup();
+            b.iflt(jdk);
+            b.ireturn(); // 0 or 1 is a boolean
+            b.labelBinding(jdk);
+            b.pop();
+        });
     }
 
     private static void requireShape(byte[] bytes, List<Target> targets) {

@@ -28,6 +28,7 @@ final class JdkHooks {
     private static volatile BiFunction<Runnable, Long, Future<?>> timers;
     /** Takes the JDK's I/O pollers ({master, read[], write[]}) over; true if it did. */
     private static volatile Predicate<Object[]> pollers;
+    private static volatile IntSupplier knownQueuedWork;
 
     /**
      * Sets the JVM-wide scheduler and the syscall hooks, once.
@@ -181,6 +182,37 @@ final class JdkHooks {
             } catch (Throwable ignored) {
                 // a preemption point must never throw into application code
             }
+        }
+    }
+
+    /**
+     * Sets the spin hook, once (separate from {@link #install} so that a JVM-wide scheduler without it is
+     * still complete).
+     */
+    public static synchronized void installSpin(IntSupplier queuedWork) {
+        if (knownQueuedWork != null) {
+            throw new IllegalStateException("the spin hook is already set");
+        }
+        knownQueuedWork = queuedWork;
+    }
+
+    /**
+     * Called first in {@code java.util.concurrent.ForkJoinWorkerThread.hasKnownQueuedWork()}, which
+     * {@code LinkedTransferQueue} (so {@code SynchronousQueue}) and {@code Exchanger} ask before they spin: "true"
+     * means "don't spin, park". On a goloom carrier the answer is Go's {@code !sync_runtime_canSpin}.
+     *
+     * @return -1 to run the JDK's code (not a virtual thread on a goloom carrier), else the result to return
+     *         (1: has queued work, do not spin; 0: may spin)
+     */
+    public static int knownQueuedWork() {
+        IntSupplier f = knownQueuedWork;
+        if (f == null || !Thread.currentThread().isVirtual()) {
+            return -1;
+        }
+        try {
+            return f.getAsInt();
+        } catch (Throwable t) {
+            return -1;
         }
     }
 }

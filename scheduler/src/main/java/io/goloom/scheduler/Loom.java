@@ -130,6 +130,41 @@ final class Loom {
         }
     }
 
+    /**
+     * The class of {@code VirtualThread.runContinuation} (the {@code this::runContinuation} lambda: one class for
+     * every virtual thread) and its thread getter, as constants, so that {@link #stateOf} on the yield path is a
+     * class compare, an inlined field read and a volatile read instead of a {@code ClassValue} lookup and a call
+     * through a non-constant handle. Read from an unstarted virtual thread's field: no scheduler ever sees it.
+     * If anything differs in this JDK, {@code CLASS} matches nothing and {@link #stateOf} takes the general path.
+     */
+    private static final class ContinuationTask {
+        static final Class<?> CLASS;
+        static final MethodHandle THREAD;
+        static {
+            Class<?> c = Void.class;
+            MethodHandle h = null;
+            try {
+                Thread vt = Thread.ofVirtual().unstarted(() -> { });
+                Field f = vt.getClass().getDeclaredField("runContinuation");
+                f.setAccessible(true);
+                Object task = f.get(vt);
+                if (task != null && (h = access().threadOfTask().get(task.getClass())) != null) {
+                    c = task.getClass();
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                h = null;
+            }
+            CLASS = c;
+            THREAD = h != null ? h
+                    : MethodHandles.dropArguments(MethodHandles.constant(Thread.class, null), 0, Object.class);
+        }
+    }
+
+    /** For tests: the task class {@link #stateOf} reads through constants ({@code Void.class} if none). */
+    static Class<?> continuationTaskClass() {
+        return ContinuationTask.CLASS;
+    }
+
     /** The virtual thread whose {@code runContinuation} this task is, or null if it is some other Runnable. */
     static Thread threadOf(Runnable task) {
         MethodHandle getter = access().threadOfTask().get(task.getClass());
@@ -145,6 +180,13 @@ final class Loom {
 
     /** {@code VirtualThread.state} of the task's thread, or -1 if the task is not a virtual thread's continuation. */
     static int stateOf(Runnable task) {
+        if (task.getClass() == ContinuationTask.CLASS) {
+            try {
+                return (int) Fast.STATE.getVolatile((Object) (Thread) ContinuationTask.THREAD.invokeExact((Object) task));
+            } catch (Throwable t) {
+                return -1;
+            }
+        }
         Thread vt = threadOf(task);
         return vt == null ? -1 : (int) Fast.STATE.getVolatile((Object) vt);
     }

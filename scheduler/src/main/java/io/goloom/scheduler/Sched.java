@@ -247,7 +247,12 @@ final class Sched implements java.util.concurrent.Executor {
                         }
                     }
                 } finally {
-                    m.setCtl(c);
+                    // The M itself (fromCarrier) submits only after the continuation has unmounted (afterYield):
+                    // no G runs on it any more, so it stays in SCHED and unmountG needs no CAS (one atomic less
+                    // per Thread.yield). A G submitting from inside gives IN_G back, so sysmon may still retake.
+                    if (!fromCarrier) {
+                        m.setCtl(c);
+                    }
                 }
                 wakep();
                 return;
@@ -623,6 +628,11 @@ final class Sched implements java.util.concurrent.Executor {
         m.curg = null;
         for (;;) {
             long now = m.ctl();
+            if (Machine.state(now) == Machine.SCHED) {
+                // The M's own resubmission (submit, fromCarrier) already took the word back; only the M moves it
+                // out of SCHED, so this read cannot be stale.
+                return true;
+            }
             if (Machine.state(now) == Machine.RETAKEN) {
                 m.p = null;
                 m.setCtl(Machine.withState(now, Machine.SCHED));
@@ -1275,6 +1285,31 @@ final class Sched implements java.util.concurrent.Executor {
             return null;
         }
         return Loom.currentCarrierThread() instanceof Machine m && m.sched == this ? m : null;
+    }
+
+    /** {@code ncpu}, read once as Go reads it at start-up ({@code getproccount}). */
+    static final int NCPU = Runtime.getRuntime().availableProcessors();
+
+    /**
+     * Mirrors {@code sync_runtime_canSpin(i)} without the iteration count (the JDK's spinner counts its own
+     * iterations): may a virtual thread mounted on {@code m} busy-wait for a peer instead of parking? Go says no
+     * <ul>
+     *   <li>on a uniprocessor ({@code ncpu <= 1});</li>
+     *   <li>when no other P is running ({@code gomaxprocs <= npidle + nmspinning + 1}): the peer it waits for can
+     *       only run once this G gets off the P, so spinning just delays it (GOMAXPROCS=1 always lands here);</li>
+     *   <li>when the local P's run queue (runnext included, as Go's {@code runqempty}) is non-empty: that work
+     *       could run right now.</li>
+     * </ul>
+     * A racy heuristic, as in Go: every read is a plain snapshot and a wrong answer only costs a spin or a park.
+     * {@code m.p} is written by {@code m} only, and the caller runs on {@code m}, so it is read on its own thread.
+     * Called through {@code ForkJoinWorkerThread.hasKnownQueuedWork()} under the agent ({@link AgentHooks}).
+     */
+    boolean canSpin(Machine m) {
+        if (NCPU <= 1 || gomaxprocs <= npidle.get() + nmspinning.get() + 1) {
+            return false;
+        }
+        Processor pp = m.p;
+        return pp != null && pp.runq.isEmpty();
     }
 
     /**

@@ -23,11 +23,14 @@ import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -96,6 +99,81 @@ class AgentTest {
         assertOtherMethodsUntouched(jdk, out, "begin", "end");
     }
 
+    @Test
+    void hasKnownQueuedWorkStartsWithTheSpinHook() {
+        byte[] jdk = AgentTransformer.jdkClassBytes(AgentTransformer.FJ_WORKER);
+        byte[] out = AgentTransformer.rewriteForkJoinWorkerThread(jdk);
+        List<Instruction> c = code(out, "hasKnownQueuedWork", AgentTransformer.HAS_KNOWN_QUEUED_WORK);
+        assertCallsHook(c.get(0), "knownQueuedWork");
+        assertEquals(List.of(Opcode.DUP, Opcode.IFLT, Opcode.IRETURN, Opcode.POP),
+                c.subList(1, 5).stream().map(Instruction::opcode).toList());
+        List<Instruction> before = code(jdk, "hasKnownQueuedWork", AgentTransformer.HAS_KNOWN_QUEUED_WORK);
+        assertEquals(before.size() + 5, c.size());
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(before.get(i).opcode(), c.get(i + 5).opcode(), "the JDK's code is unchanged after them");
+        }
+        assertOtherMethodsUntouched(jdk, out, "hasKnownQueuedWork");
+    }
+
+    /**
+     * Go's {@code sync_runtime_canSpin} as the JDK's spinners see it (1: "has queued work", do not spin; 0: may
+     * spin): never at GOMAXPROCS=1; at GOMAXPROCS=2 only while the other P runs something and our own queue is
+     * empty; -1 (the JDK's own answer) for a virtual thread of another scheduler.
+     */
+    @Test
+    void spinHookIsGoCanSpinOnGoloomCarriers() throws Exception {
+        try (GoScheduler one = GoScheduler.builder().maxProcs(1).name("agent-test-spin1").build()) {
+            int[] r = new int[1];
+            assertTrue(one.go(() -> r[0] = AgentHooks.QUEUED_WORK.getAsInt()).join(Duration.ofSeconds(10)));
+            assertEquals(1, r[0], "GOMAXPROCS=1: the peer can only run once we park, never spin");
+        }
+        try (GoScheduler two = GoScheduler.builder().maxProcs(2).name("agent-test-spin2").build()) {
+            AtomicBoolean hogRunning = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread hog = two.go(() -> {
+                hogRunning.set(true);
+                while (!stop.get()) {
+                    Thread.onSpinWait();
+                }
+            });
+            int[] r = {-2, -2, -2};
+            Thread probe = two.go(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                // Until the hog runs, the other P is idle (or its M is spinning): no spin.
+                while (!hogRunning.get() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                r[0] = AgentHooks.QUEUED_WORK.getAsInt();
+                while (r[0] != 0 && System.nanoTime() < deadline) { // a spinning M may be counted for a moment
+                    r[0] = AgentHooks.QUEUED_WORK.getAsInt();
+                }
+                // A G started here goes to our P's runnext; the other P is busy, so nobody can take it meanwhile.
+                Thread child = two.go(() -> { });
+                r[1] = AgentHooks.QUEUED_WORK.getAsInt();
+                stop.set(true);
+                try {
+                    child.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                r[2] = two.runsCurrentThread() ? 1 : 0;
+            });
+            try {
+                assertTrue(probe.join(Duration.ofSeconds(20)), "probe did not finish");
+            } finally {
+                stop.set(true);
+            }
+            assertTrue(hog.join(Duration.ofSeconds(10)));
+            assertEquals(0, r[0], "GOMAXPROCS=2, the other P running, our queue empty: may spin");
+            assertEquals(1, r[1], "a G in our runnext: do not spin");
+            assertEquals(1, r[2]);
+        }
+        int[] jdk = {-2};
+        Thread.ofVirtual().start(() -> jdk[0] = AgentHooks.QUEUED_WORK.getAsInt()).join();
+        assertEquals(-1, jdk[0], "a virtual thread of the JDK's scheduler: the JDK's own answer");
+        assertEquals(-1, JdkHooks.knownQueuedWork(), "a platform thread: the JDK's own answer");
+    }
+
     private static void assertOtherMethodsUntouched(byte[] jdk, byte[] out, String... rewritten) {
         ClassModel a = ClassFile.of().parse(jdk);
         ClassModel b = ClassFile.of().parse(out);
@@ -124,10 +202,19 @@ class AgentTest {
                 assertFalse(ce.asInternalName().startsWith("io/goloom"), "refers to " + ce.asInternalName());
             }
         }
-        for (String m : List.of("install", "scheduler", "blockerBegin", "blockerEnd")) {
+        for (String m : List.of("install", "scheduler", "blockerBegin", "blockerEnd", "installSpin", "knownQueuedWork")) {
             MethodModel mm = cm.methods().stream().filter(x -> x.methodName().equalsString(m)).findFirst().orElseThrow();
             assertTrue(mm.flags().has(AccessFlag.PUBLIC) && mm.flags().has(AccessFlag.STATIC), m);
         }
+    }
+
+    @Test
+    void argFileLoadsTheAgentAndTurnsJvmtiTransitionsOff() {
+        assertEquals(List.of("-javaagent:/opt/goloom.jar", "-XX:+UnlockExperimentalVMOptions",
+                        "-XX:-DoJVMTIVirtualThreadTransitions"),
+                GoloomAgent.argFile("/opt/goloom.jar", "").lines().filter(l -> !l.startsWith("#")).toList());
+        assertTrue(GoloomAgent.argFile("/opt/my jars/goloom.jar", "maxprocs=4").lines()
+                .anyMatch(l -> l.equals("\"-javaagent:/opt/my jars/goloom.jar=maxprocs=4\"")), "a path with a space is quoted");
     }
 
     @Test
@@ -185,6 +272,8 @@ class AgentTest {
         assertNull(t.failure);
         assertNull(t.transform(null, null, AgentTransformer.BLOCKER, null, null, new byte[] {1, 2, 3}));
         assertNotNull(t.failure, "a failure inside transform is kept (the JVM would swallow it)");
+        assertNotNull(new AgentTransformer(false).transform(null, null, AgentTransformer.FJ_WORKER, null, null,
+                AgentTransformer.jdkClassBytes(AgentTransformer.FJ_WORKER)), "the spin rule does not depend on syscalls");
         assertNull(new AgentTransformer(false).transform(null, null, AgentTransformer.BLOCKER, null, null,
                 AgentTransformer.jdkClassBytes(AgentTransformer.BLOCKER)), "syscalls=false leaves Blocker alone");
     }
