@@ -26,6 +26,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.ValueDescriptor;
 import jdk.jfr.consumer.RecordedEvent;
@@ -44,10 +45,10 @@ class MetricsTest {
     @Test
     void statsMetricsMXBeanJfrAndSchedtraceAgree(@TempDir Path dir) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try (GoScheduler s = GoScheduler.builder().maxProcs(2).name("metrics-test").build();
-             Recording r = new Recording()) {
+        try (GoScheduler s = GoScheduler.builder().maxProcs(2).name("metrics-test").build()) {
             ObjectName bean = s.registerMXBean();
-            JfrSchedEvents.install(s); // JFR is initialised (the Recording): the statistics event exists at once
+            FlightRecorder.getFlightRecorder(); // initialises JFR: install() then builds the statistics event at once
+            JfrSchedEvents.install(s);
             work(s);
             Waits.until(() -> quiescent(s.metrics()), Duration.ofSeconds(20), "the scheduler goes idle: " + s.metrics());
 
@@ -60,7 +61,7 @@ class MetricsTest {
                 for (MBeanAttributeInfo a : server.getMBeanInfo(bean).getAttributes()) {
                     mxAttributes.put(a.getName(), server.getAttribute(bean, a.getName()));
                 }
-                Map<String, Object> jfr = lastStatistics(r, dir.resolve("m" + attempt + ".jfr"));
+                Map<String, Object> jfr = lastStatistics(dir.resolve("m" + attempt + ".jfr"));
                 String trace = s.schedtrace(false);
                 GoSchedulerMetrics after = s.metrics();
                 if (!before.asMap().equals(after.asMap())) {
@@ -156,12 +157,14 @@ class MetricsTest {
     }
 
     /** The last io.goloom.SchedulerStatistics event of this scheduler in a short recording, field by field. */
-    private static Map<String, Object> lastStatistics(Recording r, Path file) throws Exception {
-        r.enable("io.goloom.SchedulerStatistics").withPeriod(Duration.ofMillis(20));
-        r.start();
-        Thread.sleep(100);
-        r.stop();
-        r.dump(file);
+    private static Map<String, Object> lastStatistics(Path file) throws Exception {
+        try (Recording r = new Recording()) { // a fresh one per attempt: a stopped Recording cannot start again
+            r.enable("io.goloom.SchedulerStatistics").withPeriod(Duration.ofMillis(20));
+            r.start();
+            Thread.sleep(100);
+            r.stop();
+            r.dump(file);
+        }
         List<RecordedEvent> events = RecordingFile.readAllEvents(file).stream()
                 .filter(e -> e.getEventType().getName().equals("io.goloom.SchedulerStatistics"))
                 .filter(e -> "metrics-test".equals(e.getString("scheduler"))).toList();
