@@ -230,6 +230,14 @@ public final class GoScheduler implements AutoCloseable {
     }
 
     /**
+     * Every gauge and counter, as of now, by name: the open-ended form of {@link #stats()} (Go's
+     * {@code runtime/metrics.Read}). {@link GoSchedulerMetrics#descriptions()} says what each one is.
+     */
+    public GoSchedulerMetrics metrics() {
+        return GoSchedulerMetrics.of(sched);
+    }
+
+    /**
      * The line Go prints for {@code GODEBUG=schedtrace=X} ({@code SCHED 12ms: gomaxprocs=2 idleprocs=0 ...}), or
      * with {@code detailed} the {@code scheddetail=1} form with a line per P, per M and per mounted virtual thread.
      */

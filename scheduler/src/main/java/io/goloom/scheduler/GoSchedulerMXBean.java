@@ -1,5 +1,7 @@
 package io.goloom.scheduler;
 
+import java.util.Map;
+
 /**
  * A {@link GoScheduler} as a platform MXBean, registered as {@code io.goloom:type=GoScheduler,name=<name>}: the
  * gauges and counters of Go's schedtrace line and of {@link GoSchedulerStats}, for jconsole, VisualVM and JMX
@@ -75,6 +77,16 @@ public interface GoSchedulerMXBean {
     long getThreadLimitHits();
 
     long getSysmonWakeups();
+
+    /**
+     * Every entry of goloom's table of metrics by name, in table order ({@link GoScheduler#metrics()}): the
+     * attributes above and every metric added since. Through JMX (jconsole, VisualVM) it is a table of
+     * {@code key}/{@code value} rows ({@code TabularData}, the MXBean mapping of a {@code Map}).
+     */
+    Map<String, Long> getMetrics();
+
+    /** What each entry of {@link #getMetrics()} means, with its kind and unit ({@code GoSchedulerMetrics.descriptions()}). */
+    Map<String, String> getMetricDescriptions();
 
     /** The schedtrace line now, or with {@code detailed} the {@code scheddetail=1} form. */
     String schedtrace(boolean detailed);

@@ -1,7 +1,8 @@
 package io.goloom.scheduler;
 
 import java.lang.management.ManagementFactory;
-import java.util.function.ToLongFunction;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
@@ -62,37 +63,50 @@ final class GoSchedulerMXBeanImpl implements GoSchedulerMXBean {
         return scheduler.sched();
     }
 
-    private long counter(ToLongFunction<GoSchedulerStats> f) {
-        return f.applyAsLong(scheduler.stats());
+    /** One entry of the table of metrics ({@link Metrics}), read now: every attribute below is one. */
+    private long metric(String name) {
+        return Metrics.read(sched(), name);
     }
 
     @Override public String getName() { return scheduler.name(); }
-    @Override public int getMaxProcs() { return scheduler.maxProcs(); }
+    @Override public int getMaxProcs() { return (int) metric("gomaxprocs"); }
     @Override public void setMaxProcs(int n) { scheduler.setMaxProcs(n); }
-    @Override public int getIdleProcs() { return Math.max(0, sched().npidle.get()); }
-    @Override public int getThreads() { return sched().threads(); }
-    @Override public int getSpinningThreads() { return Math.max(0, sched().nmspinning.get()); }
-    @Override public int getNeedSpinning() { return sched().needspinning.get(); }
-    @Override public int getIdleThreads() { return Math.max(0, sched().nmidle.get()); }
-    @Override public int getRunQueue() { return sched().runq.size(); }
+    @Override public int getIdleProcs() { return (int) metric("idleProcs"); }
+    @Override public int getThreads() { return (int) metric("threads"); }
+    @Override public int getSpinningThreads() { return (int) metric("spinningThreads"); }
+    @Override public int getNeedSpinning() { return (int) metric("needSpinning"); }
+    @Override public int getIdleThreads() { return (int) metric("idleThreads"); }
+    @Override public int getRunQueue() { return (int) metric("runQueue"); }
     @Override public int[] getLocalRunQueues() { return scheduler.stats().localRunQueues(); }
     @Override public boolean isClosed() { return scheduler.isClosed(); }
-    @Override public long getMachinesCreated() { return sched().mnext.get(); }
-    @Override public long getSteals() { return counter(GoSchedulerStats::steals); }
-    @Override public long getStolenThreads() { return counter(GoSchedulerStats::stolenThreads); }
-    @Override public long getGlobalTakes() { return counter(GoSchedulerStats::globalTakes); }
-    @Override public long getFairnessTakes() { return counter(GoSchedulerStats::fairnessTakes); }
-    @Override public long getHandoffs() { return sched().handoffs.sum(); }
-    @Override public long getHogRetakes() { return sched().retakesHog.sum(); }
-    @Override public long getSyscallRetakes() { return sched().retakesSyscall.sum(); }
-    @Override public long getPreemptRequests() { return sched().preemptRequests.sum(); }
-    @Override public long getRunnextPreempts() { return counter(GoSchedulerStats::runnextPreempts); }
-    @Override public long getYields() { return sched().yields(); }
-    @Override public long getSpills() { return counter(GoSchedulerStats::spills); }
-    @Override public long getLocalSubmits() { return sched().localSubmits(); }
-    @Override public long getExternalSubmits() { return sched().externalSubmits.sum(); }
-    @Override public long getSyscalls() { return sched().syscalls.sum(); }
-    @Override public long getThreadLimitHits() { return sched().threadLimitHits.sum(); }
-    @Override public long getSysmonWakeups() { return sched().sysmonWakeups.sum(); }
+    @Override public long getMachinesCreated() { return metric("machinesCreated"); }
+    @Override public long getSteals() { return metric("steals"); }
+    @Override public long getStolenThreads() { return metric("stolenThreads"); }
+    @Override public long getGlobalTakes() { return metric("globalTakes"); }
+    @Override public long getFairnessTakes() { return metric("fairnessTakes"); }
+    @Override public long getHandoffs() { return metric("handoffs"); }
+    @Override public long getHogRetakes() { return metric("hogRetakes"); }
+    @Override public long getSyscallRetakes() { return metric("syscallRetakes"); }
+    @Override public long getPreemptRequests() { return metric("preemptRequests"); }
+    @Override public long getRunnextPreempts() { return metric("runnextPreempts"); }
+    @Override public long getYields() { return metric("yields"); }
+    @Override public long getSpills() { return metric("spills"); }
+    @Override public long getLocalSubmits() { return metric("localSubmits"); }
+    @Override public long getExternalSubmits() { return metric("externalSubmits"); }
+    @Override public long getSyscalls() { return metric("syscalls"); }
+    @Override public long getThreadLimitHits() { return metric("threadLimitHits"); }
+    @Override public long getSysmonWakeups() { return metric("sysmonWakeups"); }
+    @Override public Map<String, Long> getMetrics() { return scheduler.metrics().asMap(); }
+
+    @Override
+    public Map<String, String> getMetricDescriptions() {
+        Map<String, String> d = new LinkedHashMap<>();
+        for (GoSchedulerMetrics.Description m : GoSchedulerMetrics.descriptions()) {
+            d.put(m.name(), m.description() + " [" + m.kind().name().toLowerCase(java.util.Locale.ROOT) + ", "
+                    + m.unit() + "]");
+        }
+        return d;
+    }
+
     @Override public String schedtrace(boolean detailed) { return scheduler.schedtrace(detailed); }
 }

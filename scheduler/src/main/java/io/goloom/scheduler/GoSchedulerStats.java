@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 /**
  * A snapshot of what a {@link GoScheduler} has done and what it holds now. Gauges are read at one instant each
- * (not atomically together); counters only grow.
+ * (not atomically together); counters only grow. Every number here is an entry of goloom's table of metrics (same
+ * name, except {@code globalRunQueue}, which is the metric {@code runQueue}); {@link GoScheduler#metrics()} has this
+ * and every metric added since, by name. The record keeps its 25 components for binary compatibility.
  *
  * @param name             the scheduler's name
  * @param gomaxprocs       number of Ps (GOMAXPROCS)
@@ -48,27 +50,21 @@ public record GoSchedulerStats(String name, int gomaxprocs, int idleProcs, int t
         return localRunQueues.clone();
     }
 
+    /** Filled from the table of metrics ({@link Metrics}); only the per-P list is read here, since it is no metric. */
     static GoSchedulerStats of(Sched s) {
-        long steals = 0, stolen = 0, globalTakes = 0, fair = 0, runnextPreempts = 0, spills = 0;
-        Sched.ProcSet set = s.procs;
-        int maxprocs = s.gomaxprocs;
-        int[] local = new int[Math.min(maxprocs, set.all().length)];
-        for (Processor p : set.all()) {
-            steals += p.steals;
-            stolen += p.stolenGs;
-            globalTakes += p.globalTakes;
-            fair += p.fairTakes;
-            runnextPreempts += p.runnextPreempts;
-            spills += p.spills;
-            if (p.id < local.length) {
-                local[p.id] = p.runq.size();
-            }
+        GoSchedulerMetrics m = GoSchedulerMetrics.of(s);
+        Processor[] all = s.procs.all();
+        int[] local = new int[(int) Math.min(m.get("gomaxprocs"), all.length)];
+        for (int i = 0; i < local.length; i++) {
+            local[i] = all[i].runq.size();
         }
-        return new GoSchedulerStats(s.name, maxprocs, Math.max(0, s.npidle.get()), s.threads(),
-                Math.max(0, s.nmidle.get()), Math.max(0, s.nmspinning.get()), s.mnext.get(), s.runq.size(), local,
-                steals, stolen, globalTakes, fair, s.handoffs.sum(), s.retakesHog.sum(), s.retakesSyscall.sum(),
-                s.preemptRequests.sum(), runnextPreempts, s.yields(), spills, s.localSubmits(),
-                s.externalSubmits.sum(), s.syscalls.sum(), s.threadLimitHits.sum(), s.sysmonWakeups.sum());
+        return new GoSchedulerStats(s.name, (int) m.get("gomaxprocs"), (int) m.get("idleProcs"),
+                (int) m.get("threads"), (int) m.get("idleThreads"), (int) m.get("spinningThreads"),
+                m.get("machinesCreated"), (int) m.get("runQueue"), local, m.get("steals"), m.get("stolenThreads"),
+                m.get("globalTakes"), m.get("fairnessTakes"), m.get("handoffs"), m.get("hogRetakes"),
+                m.get("syscallRetakes"), m.get("preemptRequests"), m.get("runnextPreempts"), m.get("yields"),
+                m.get("spills"), m.get("localSubmits"), m.get("externalSubmits"), m.get("syscalls"),
+                m.get("threadLimitHits"), m.get("sysmonWakeups"));
     }
 
     @Override

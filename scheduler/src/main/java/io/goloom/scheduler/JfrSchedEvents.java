@@ -1,9 +1,13 @@
 package io.goloom.scheduler;
 
+import java.util.ArrayList;
+import java.util.List;
+import jdk.jfr.AnnotationElement;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Enabled;
 import jdk.jfr.Event;
+import jdk.jfr.EventFactory;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.FlightRecorderListener;
 import jdk.jfr.Label;
@@ -11,6 +15,7 @@ import jdk.jfr.Name;
 import jdk.jfr.Period;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
+import jdk.jfr.ValueDescriptor;
 
 /**
  * goloom's JDK Flight Recorder events. All are off by default ({@code @Enabled(false)}); while off, each
@@ -27,7 +32,7 @@ import jdk.jfr.Timespan;
  *   <tr><td>{@code io.goloom.MachineCreated}</td><td>a new carrier thread (M)</td><td>M</td></tr>
  *   <tr><td>{@code io.goloom.MachineParked}</td><td>an M parked on the idle list</td><td>M</td></tr>
  *   <tr><td>{@code io.goloom.SchedulerStatistics}</td><td>periodic (default every second when enabled)</td>
- *       <td>the schedtrace gauges and the main counters</td></tr>
+ *       <td>every entry of the table of metrics ({@link Metrics}), one field each</td></tr>
  * </table>
  * The JFR stack trace of these events would be the scheduler's own (sysmon or a carrier), so it is off; the
  * long-running event carries the virtual thread's stack as text instead.
@@ -50,10 +55,11 @@ final class JfrSchedEvents implements SchedEvents {
             @Override
             public void recorderInitialized(FlightRecorder recorder) {
                 sched.setEvents(new JfrSchedEvents(sched.name()));
-                FlightRecorder.addPeriodicEvent(StatisticsEvent.class, () -> {
-                    StatisticsEvent e = new StatisticsEvent();
+                EventFactory statistics = statisticsEvent();
+                FlightRecorder.addPeriodicEvent(statistics.newEvent().getClass(), () -> {
+                    Event e = statistics.newEvent();
                     if (e.isEnabled()) {
-                        e.fill(sched);
+                        fillStatistics(e, sched);
                         e.commit();
                     }
                 });
@@ -237,61 +243,60 @@ final class JfrSchedEvents implements SchedEvents {
         int machine;
     }
 
-    @Name("io.goloom.SchedulerStatistics")
-    @Label("Scheduler Statistics")
-    @Category({"goloom", "Scheduler"})
-    @Description("The schedtrace gauges and the main counters of a GoScheduler")
-    @Enabled(false)
-    @StackTrace(false)
-    @Period("1 s")
-    static final class StatisticsEvent extends Event {
-        @Label("Scheduler")
-        String scheduler;
-        @Label("GOMAXPROCS")
-        int gomaxprocs;
-        @Label("Idle Ps")
-        int idleProcs;
-        @Label("Threads")
-        int threads;
-        @Label("Spinning Threads")
-        int spinningThreads;
-        @Label("Idle Threads")
-        int idleThreads;
-        @Label("Global Run Queue")
-        int runQueue;
-        @Label("Local Run Queues")
-        @Description("Sum of the per-P local run queue lengths (runnext excluded)")
-        int localRunQueues;
-        @Label("Steals")
-        long steals;
-        @Label("Hand-offs")
-        long handoffs;
-        @Label("Hog Retakes")
-        long hogRetakes;
-        @Label("Syscall Retakes")
-        long syscallRetakes;
-        @Label("Syscalls")
-        long syscalls;
+    /**
+     * The event type of {@code io.goloom.SchedulerStatistics}, built once from the table of metrics ({@link Metrics}):
+     * a {@code scheduler} field, then one field per entry, named as the entry (gauges {@code int}, counters
+     * {@code long}). Held here for the JVM's life, since a factory's event type is registered while it is reachable.
+     */
+    private static EventFactory statisticsFactory;
 
-        void fill(GoScheduler s) {
-            GoSchedulerStats st = s.stats();
-            scheduler = st.name();
-            gomaxprocs = st.gomaxprocs();
-            idleProcs = st.idleProcs();
-            threads = st.threads();
-            spinningThreads = st.spinningThreads();
-            idleThreads = st.idleThreads();
-            runQueue = st.globalRunQueue();
-            int sum = 0;
-            for (int n : st.localRunQueues()) {
-                sum += n;
+    static synchronized EventFactory statisticsEvent() {
+        if (statisticsFactory == null) {
+            List<ValueDescriptor> fields = new ArrayList<>();
+            fields.add(new ValueDescriptor(String.class, "scheduler", List.of(new AnnotationElement(Label.class,
+                    "Scheduler"))));
+            for (Metrics.Metric m : Metrics.TABLE) {
+                fields.add(new ValueDescriptor(m.kind() == GoSchedulerMetrics.Kind.GAUGE ? int.class : long.class,
+                        m.name(), List.of(new AnnotationElement(Label.class, label(m.name())),
+                        new AnnotationElement(Description.class, m.description()))));
             }
-            localRunQueues = sum;
-            steals = st.steals();
-            handoffs = st.handoffs();
-            hogRetakes = st.hogRetakes();
-            syscallRetakes = st.syscallRetakes();
-            syscalls = st.syscalls();
+            statisticsFactory = EventFactory.create(List.of(
+                    new AnnotationElement(Name.class, "io.goloom.SchedulerStatistics"),
+                    new AnnotationElement(Label.class, "Scheduler Statistics"),
+                    new AnnotationElement(Category.class, new String[] {"goloom", "Scheduler"}),
+                    new AnnotationElement(Description.class,
+                            "Every gauge and counter of a GoScheduler (GoScheduler.metrics()), one field each"),
+                    new AnnotationElement(Enabled.class, false),
+                    new AnnotationElement(StackTrace.class, false),
+                    new AnnotationElement(Period.class, "1 s")), fields);
         }
+        return statisticsFactory;
+    }
+
+    /** Fields in {@link #statisticsEvent()} order: 0 is the scheduler, then the table's entries. */
+    static void fillStatistics(Event e, GoScheduler s) {
+        long[] v = Metrics.readAll(s.sched());
+        e.set(0, s.name());
+        for (int i = 0; i < v.length; i++) {
+            // Gauges are counts of Ps, Ms and queued threads: they fit an int (GOMAXPROCS <= 4096, queues are arrays).
+            e.set(i + 1, Metrics.TABLE.get(i).kind() == GoSchedulerMetrics.Kind.GAUGE ? (Object) (int) v[i] : v[i]);
+        }
+    }
+
+    /** {@code idleProcs} becomes "Idle Procs": JFR's label for a field named by the table. */
+    static String label(String name) {
+        StringBuilder sb = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (i == 0) {
+                sb.append(Character.toUpperCase(c));
+            } else {
+                if (Character.isUpperCase(c)) {
+                    sb.append(' ');
+                }
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 }

@@ -1502,14 +1502,15 @@ final class Sched implements java.util.concurrent.Executor {
      */
     String schedtrace(boolean detailed, long sinceMillis) {
         StringBuilder sb = new StringBuilder(256);
-        int maxprocs = gomaxprocs;
+        int maxprocs = (int) Metrics.GOMAXPROCS.read(this); // once: the [a b ...] list below has this many entries
+        // The gauges come from the table of metrics (Metrics), so this line and every other view agree.
         sb.append("SCHED ").append(sinceMillis).append("ms: gomaxprocs=").append(maxprocs)
-                .append(" idleprocs=").append(Math.max(0, npidle.get()))
-                .append(" threads=").append(threads())
-                .append(" spinningthreads=").append(Math.max(0, nmspinning.get()))
-                .append(" needspinning=").append(needspinning.get())
-                .append(" idlethreads=").append(Math.max(0, nmidle.get()))
-                .append(" runqueue=").append(runq.size());
+                .append(" idleprocs=").append(Metrics.IDLE_PROCS.read(this))
+                .append(" threads=").append(Metrics.THREADS.read(this))
+                .append(" spinningthreads=").append(Metrics.SPINNING_THREADS.read(this))
+                .append(" needspinning=").append(Metrics.NEED_SPINNING.read(this))
+                .append(" idlethreads=").append(Metrics.IDLE_THREADS.read(this))
+                .append(" runqueue=").append(Metrics.RUN_QUEUE.read(this));
         Processor[] all = procs.all();
         if (!detailed) {
             sb.append(" [");
