@@ -240,6 +240,11 @@ final class AgentInstaller {
         Sched core = sched.sched();
         IoHooks io = new IoHooks(core);
         try {
+            NetPoller.preciseWait = (java.lang.invoke.MethodHandle) hooks.getMethod("epollPwait2").invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            NetPoller.preciseWait = null; // epoll_wait's milliseconds, as in Go
+        }
+        try {
             // Before the hook can route a single timeout here: the M that finds nothing must then sleep in the
             // poller until the earliest timer instead of parking (Sched.netpollBlocking).
             core.timersOnP = true;

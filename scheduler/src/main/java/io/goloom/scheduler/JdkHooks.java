@@ -51,6 +51,29 @@ final class JdkHooks {
     }
 
     /**
+     * A downcall handle for libc's {@code epoll_pwait2} (Linux 5.11+, glibc 2.35+), whose timeout is a
+     * {@code timespec}, or null where there is none. Created here, in {@code java.base}, which has native access:
+     * goloom's own module would need {@code --enable-native-access} (or print the JDK's warning) to create it,
+     * while invoking the handle is not restricted. {@code (int epfd, MemorySegment events, int maxevents,
+     * MemorySegment timeout, MemorySegment sigmask) -> int}.
+     */
+    public static java.lang.invoke.MethodHandle epollPwait2() {
+        try {
+            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+            java.util.Optional<java.lang.foreign.MemorySegment> f = linker.defaultLookup().find("epoll_pwait2");
+            if (f.isEmpty()) {
+                return null;
+            }
+            return linker.downcallHandle(f.get(), java.lang.foreign.FunctionDescriptor.of(
+                    java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT,
+                    java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_INT,
+                    java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.ADDRESS));
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /**
      * Called first in {@code java.lang.VirtualThread.schedule(Runnable, long, TimeUnit)}, which schedules the
      * timeout of a timed park or timed wait (on the carrier, right after the thread unmounted).
      *

@@ -273,9 +273,14 @@ final class Sysmon implements Runnable {
                 take = ran > 0 && !(pp.runq.isEmpty() && sched.nmspinning.get() + sched.npidle.get() > 0
                         && ran < Sched.TIME_SLICE_NANOS);
                 why = "syscall";
-            } else if (blockedOnTwoTicks(t, m)) {
+            } else if (blockedOnTwoTicks(t, m)
+                    && (ran >= Sched.TIME_SLICE_NANOS || carriersWithoutP() < sched.gomaxprocs)) {
                 // Pinned and blocked (issue 15): the carrier is parked under its mounted virtual thread, which is
-                // a blocking call goloom was not told about. Go's syscall rule, as above.
+                // a blocking call goloom was not told about. Go's syscall rule, as above. Not in Go: while
+                // GOMAXPROCS carriers already run without a P, a blocked one waits a full slice first. Many
+                // threads blocking pinned on one monitor (the JDK's class-loading lock while 64 connections load
+                // the same class) would otherwise cost a new carrier per sysmon tick, each one only to block on
+                // the same lock; a waiter whose lock owner sits in a run queue still gets its P within 10 ms.
                 take = !(pp.runq.isEmpty() && sched.nmspinning.get() + sched.npidle.get() > 0
                         && ran < Sched.TIME_SLICE_NANOS);
                 why = "blocked";
@@ -328,6 +333,21 @@ final class Sysmon implements Runnable {
                 Preemption.request(false);
             }
             preemptWanted = wantPreempt;
+        }
+        return n;
+    }
+
+    /**
+     * How many Ms run a G without a P (sysmon retook their P: hogs, syscalls, blocked carriers): the carriers beyond
+     * GOMAXPROCS that run or block Java code right now. A scan of {@code allm}, done only when the blocked rule
+     * is about to fire.
+     */
+    private int carriersWithoutP() {
+        int n = 0;
+        for (Machine x : sched.allm) {
+            if (Machine.state(x.ctl()) == Machine.RETAKEN) {
+                n++;
+            }
         }
         return n;
     }
