@@ -55,6 +55,8 @@ final class Processor {
      * void by construction (sysmon read the tick before the owner moved it).
      */
     volatile int preemptTick = -1;
+    /** Owner: the G in runnext was put there by a timer this P's M ran (Go's {@code goready}), not by a G. */
+    boolean runnextFromTimer;
     // Counters, written by the owner only (a racy snapshot is good enough for statistics).
     long steals;
     long stolenGs;

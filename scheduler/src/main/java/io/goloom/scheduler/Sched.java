@@ -59,8 +59,13 @@ final class Sched implements java.util.concurrent.Executor {
     static final int STEAL_TRIES = 4;
     /** sysmon polls the network if nobody has for this long (Go: 10 ms). */
     static final long SYSMON_NETPOLL_NANOS = 10_000_000L;
-    /** sysmon runs a P's timers itself once they are this late and no P is idle to run them (not in Go). */
-    static final long SYSMON_TIMER_SLACK_NANOS = 1_000_000L;
+    /**
+     * sysmon runs a P's timers itself once they are this late and no P is idle to run them (not in Go): a slice,
+     * by which a P whose G reaches preemption points has run them itself, into its runnext. Earlier, the woken
+     * thread would land on the global queue behind every preempted hog (a 1 ms ticker beside 8 hogs on 2 Ps waited
+     * 70 ms); so only a P whose G cannot be preempted (pinned, no points, preemption off) waits for sysmon.
+     */
+    static final long SYSMON_TIMER_SLACK_NANOS = TIME_SLICE_NANOS;
     /** "No deadline" for {@link #pollUntil} and the timer heaps' earliest deadline. */
     static final long NO_DEADLINE = Long.MAX_VALUE;
 
@@ -242,6 +247,7 @@ final class Sched implements java.util.concurrent.Executor {
                         // Start or wake-up by a G of ours (or a park that raced its own unpark): runnext, so it
                         // runs next on this P and inherits the time slice.
                         pp.localSubmits++;
+                        pp.runnextFromTimer = false;
                         if (pp.runq.put(g, true, runq)) {
                             pp.spills++;
                         }
@@ -279,6 +285,7 @@ final class Sched implements java.util.concurrent.Executor {
         }
         Processor pp = m.p;
         pp.localSubmits++;
+        pp.runnextFromTimer = true;
         if (pp.runq.put(g, true, runq)) {
             pp.spills++;
         }
@@ -1100,7 +1107,19 @@ final class Sched implements java.util.concurrent.Executor {
     /** Mirrors {@code runqget}, plus the cooperative form of Go's time-slice preemption. */
     private Runnable runqget(Machine m, Processor pp) {
         if (pp.runq.peekRunnext() != null) {
-            if (pp.preemptTick == pp.schedtick) {
+            boolean expired = pp.preemptTick == pp.schedtick;
+            if (expired && pp.runnextFromTimer) {
+                // A thread a timer just woke, after a slice that ran 10 ms (its G was preempted or parked): Go's
+                // goready puts it in runnext and it runs next. It starts a new slice here, so that the expired
+                // slice's preemption request does not make it yield at once, and it is not kicked behind the
+                // global queue like the partner of a ping-pong pair (below), which would make timers late by
+                // several slices whenever every P is busy.
+                Runnable g = pp.runq.takeRunnext();
+                if (g != null) {
+                    m.inheritTime = false;
+                    return g;
+                }
+            } else if (expired) {
                 // The slice this runnext would inherit has run 10 ms: Go would preempt the running G to the global
                 // queue. We cannot preempt a virtual thread, so the one about to inherit the slice goes there.
                 Runnable kicked = pp.runq.takeRunnext();

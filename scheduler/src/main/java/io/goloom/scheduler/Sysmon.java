@@ -31,6 +31,8 @@ final class Sysmon implements Runnable {
     /** {@code sched.sysmonwait}: in deep sleep. */
     volatile boolean sleeping;
     private long startNanos = -1;
+    /** A P's timers this late make sysmon ask its G to yield (preemption on): half a millisecond. */
+    static final long TIMER_PREEMPT_NANOS = 500_000L;
     /** Whether the last {@link #retake} raised the JVM-wide preemption request word (sysmon then ticks fast). */
     boolean preemptWanted;
     /** sysmon's last observation of each P, by P id (Go's {@code p.sysmontick}); grown with GOMAXPROCS. */
@@ -444,10 +446,12 @@ final class Sysmon implements Runnable {
 
 
     /**
-     * sysmon's part (no P; called on the sysmon thread): poll the network if nobody has for 10 ms (Go), and run
-     * timers that are over {@link Sched#SYSMON_TIMER_SLACK_NANOS} late while no P is idle to run them (not in Go, whose
-     * preemption brings every P to its timers within a slice; goloom cannot preempt every G). What they wake goes
-     * to the global queue, like any external wake-up.
+     * sysmon's part (no P; called on the sysmon thread): poll the network if nobody has for 10 ms (Go); with
+     * preemption points, ask the G on a P whose timers are over {@link #TIMER_PREEMPT_NANOS} late to yield, so that
+     * its M runs them itself and the woken thread lands in that P's runnext (Go relies on preemption the same way);
+     * and, as the fallback for a G that cannot be preempted, run timers that are over
+     * {@link Sched#SYSMON_TIMER_SLACK_NANOS} late while no P is idle to run them (not in Go). What the fallback wakes
+     * goes to the global queue, like any external wake-up.
      */
     void pollAndRunTimers(long now) {
         NetPoller np = sched.netpoller;
@@ -458,6 +462,21 @@ final class Sysmon implements Runnable {
                 np.poll(0, NetPoller.NONBLOCKING);
             } finally {
                 sched.pollingNet.set(0);
+            }
+        }
+        if (sched.timersOnP && sched.preempt) {
+            for (Processor pp : sched.procs.all()) {
+                if (pp.status() != Processor.RUNNING || pp.timers.when0() > now - TIMER_PREEMPT_NANOS) {
+                    continue;
+                }
+                Machine m = pp.m;
+                int tick = pp.schedtick;
+                if (m != null && Machine.state(m.ctl()) == Machine.IN_G && pp.preemptTick != tick) {
+                    // preemptone for the current slice; retake, right after us, raises the request word
+                    pp.preemptTick = tick;
+                    tick(pp).preemptWhen = now;
+                    sched.preemptRequests.increment();
+                }
             }
         }
         if (sched.timersOnP && sched.npidle.get() == 0
