@@ -132,7 +132,14 @@ final class JdkHooks {
      *         (1: entered the syscall state, 0: did not)
      */
     public static int blockerBegin() {
-        IntSupplier f = blockerBegin;
+        return askForVirtualThread(blockerBegin);
+    }
+
+    /**
+     * The answer of one of goloom's int hooks for the current thread if it is virtual, else -1 ("run the JDK's
+     * code"); a hook that is not set, or that throws, also answers -1.
+     */
+    private static int askForVirtualThread(IntSupplier f) {
         if (f == null || !Thread.currentThread().isVirtual()) {
             return -1;
         }
@@ -228,14 +235,6 @@ final class JdkHooks {
      *         (1: has queued work, do not spin; 0: may spin)
      */
     public static int knownQueuedWork() {
-        IntSupplier f = knownQueuedWork;
-        if (f == null || !Thread.currentThread().isVirtual()) {
-            return -1;
-        }
-        try {
-            return f.getAsInt();
-        } catch (Throwable t) {
-            return -1;
-        }
+        return askForVirtualThread(knownQueuedWork);
     }
 }

@@ -207,76 +207,21 @@ final class NetpollPrograms {
                 // 2. interrupt of a virtual thread blocked in read: SocketException, the socket closed.
                 try (Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
                      Socket a = ss.accept()) {
-                    AtomicLong outcome = new AtomicLong();
-                    Thread vt = Thread.ofVirtual().start(() -> {
-                        try {
-                            c.getInputStream().read();
-                            outcome.set(1);
-                        } catch (SocketException e) {
-                            outcome.set(Thread.currentThread().isInterrupted() && c.isClosed() ? 2 : 3);
-                        } catch (IOException e) {
-                            outcome.set(4);
-                        }
-                    });
-                    awaitBlocked(vt);
-                    vt.interrupt();
-                    System.out.println("interruptRead.joined=" + vt.join(java.time.Duration.ofSeconds(10)));
-                    System.out.println("interruptRead.outcome=" + outcome.get());
+                    blockThenWake("interruptRead", () -> c.getInputStream().read(), Thread::interrupt);
+                    System.out.println("interruptRead.socketClosed=" + c.isClosed());
                 }
                 // 3. close of a socket another virtual thread is blocked reading.
                 try (Socket c = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
                      Socket a = ss.accept()) {
-                    AtomicLong outcome = new AtomicLong();
-                    Thread vt = Thread.ofVirtual().start(() -> {
-                        try {
-                            c.getInputStream().read();
-                            outcome.set(1);
-                        } catch (SocketException e) {
-                            outcome.set(2);
-                        } catch (IOException e) {
-                            outcome.set(3);
-                        }
-                    });
-                    awaitBlocked(vt);
-                    c.close();
-                    System.out.println("closeRead.joined=" + vt.join(java.time.Duration.ofSeconds(10)));
-                    System.out.println("closeRead.outcome=" + outcome.get());
+                    blockThenWake("closeRead", () -> c.getInputStream().read(), vt -> closeQuietly(c));
                 }
             }
             // 4. interrupt and close of a virtual thread blocked in accept.
             try (ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-                AtomicLong outcome = new AtomicLong();
-                Thread vt = Thread.ofVirtual().start(() -> {
-                    try {
-                        ss.accept();
-                        outcome.set(1);
-                    } catch (SocketException e) {
-                        outcome.set(Thread.currentThread().isInterrupted() ? 2 : 3);
-                    } catch (IOException e) {
-                        outcome.set(4);
-                    }
-                });
-                awaitBlocked(vt);
-                vt.interrupt();
-                System.out.println("interruptAccept.joined=" + vt.join(java.time.Duration.ofSeconds(10)));
-                System.out.println("interruptAccept.outcome=" + outcome.get());
+                blockThenWake("interruptAccept", ss::accept, Thread::interrupt);
             }
             try (ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-                AtomicLong outcome = new AtomicLong();
-                Thread vt = Thread.ofVirtual().start(() -> {
-                    try {
-                        ss.accept();
-                        outcome.set(1);
-                    } catch (SocketException e) {
-                        outcome.set(2);
-                    } catch (IOException e) {
-                        outcome.set(3);
-                    }
-                });
-                awaitBlocked(vt);
-                ss.close();
-                System.out.println("closeAccept.joined=" + vt.join(java.time.Duration.ofSeconds(10)));
-                System.out.println("closeAccept.outcome=" + outcome.get());
+                blockThenWake("closeAccept", ss::accept, vt -> closeQuietly(ss));
             }
             // 5. a platform thread serving a virtual client, and NIO channels (blocking mode) on virtual threads.
             try (ServerSocketChannel ssc = ServerSocketChannel.open()) {
@@ -327,6 +272,46 @@ final class NetpollPrograms {
                 System.out.println("platformPeer.ok=" + ok.get());
             }
             printNetpollState();
+        }
+
+        /** A blocking socket operation. */
+        interface Blocking {
+            Object run() throws IOException;
+        }
+
+        /**
+         * Runs {@code blocking} on a virtual thread, waits until it is parked in the poller, wakes it with {@code wake}
+         * and prints {@code name.joined}, {@code name.outcome} (1: returned, 2: SocketException, 3: another
+         * IOException) and {@code name.interrupted} (the thread's interrupt status when it caught the exception).
+         */
+        static void blockThenWake(String name, Blocking blocking, java.util.function.Consumer<Thread> wake)
+                throws InterruptedException {
+            AtomicLong outcome = new AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread vt = Thread.ofVirtual().start(() -> {
+                try {
+                    blocking.run();
+                    outcome.set(1);
+                } catch (SocketException e) {
+                    interrupted.set(Thread.currentThread().isInterrupted());
+                    outcome.set(2);
+                } catch (IOException e) {
+                    outcome.set(3);
+                }
+            });
+            awaitBlocked(vt);
+            wake.accept(vt);
+            System.out.println(name + ".joined=" + vt.join(java.time.Duration.ofSeconds(10)));
+            System.out.println(name + ".outcome=" + outcome.get());
+            System.out.println(name + ".interrupted=" + interrupted.get());
+        }
+
+        static void closeQuietly(java.io.Closeable c) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         /** Until {@code t} is parked (in the poller), bounded. */
