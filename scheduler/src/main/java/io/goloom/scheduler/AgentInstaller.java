@@ -256,19 +256,8 @@ final class AgentInstaller {
             return "cannot install the timer and poller hooks (timers and I/O readiness stay with the JDK's "
                     + "threads): " + e;
         }
-        Thread init = Thread.ofPlatform().daemon().name("goloom-poller-init").unstarted(() -> {
-            try {
-                Class.forName("sun.nio.ch.Poller", true, null);
-            } catch (Throwable ignored) {
-                // no poller on this platform: nothing to take over
-            }
-        });
-        init.start();
-        try {
-            init.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // From a platform thread, so that if the hand-over fails the JDK's poller threads get the JDK's scheduler.
+        Loom.initPollersOffScheduler();
         if (!io.pollersOffered) {
             return "the JDK's I/O pollers were already running when the agent was loaded (timers are on the Ps)";
         }

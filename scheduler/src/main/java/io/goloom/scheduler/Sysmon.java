@@ -236,9 +236,7 @@ final class Sysmon implements Runnable {
                 t.schedtick = tick;
                 t.schedwhen = now;
             } else if (now - t.schedwhen >= Sched.TIME_SLICE_NANOS && pp.preemptTick != tick) {
-                pp.preemptTick = tick;
-                t.preemptWhen = now;
-                sched.preemptRequests.increment();
+                preemptone(pp, t, tick, now);
             }
             long c = m.ctl();
             int st = Machine.state(c);
@@ -337,6 +335,17 @@ final class Sysmon implements Runnable {
             preemptWanted = wantPreempt;
         }
         return n;
+    }
+
+    /**
+     * Mirrors {@code preemptone}: ask the G running slice {@code tick} of {@code pp} to yield (honoured at its next
+     * preemption point, or by not letting runnext inherit the slice). The request names its slice, so it is void
+     * once the slice has ended.
+     */
+    private void preemptone(Processor pp, PTick t, int tick, long now) {
+        pp.preemptTick = tick;
+        t.preemptWhen = now;
+        sched.preemptRequests.increment();
     }
 
     /**
@@ -472,10 +481,8 @@ final class Sysmon implements Runnable {
                 Machine m = pp.m;
                 int tick = pp.schedtick;
                 if (m != null && Machine.state(m.ctl()) == Machine.IN_G && pp.preemptTick != tick) {
-                    // preemptone for the current slice; retake, right after us, raises the request word
-                    pp.preemptTick = tick;
-                    tick(pp).preemptWhen = now;
-                    sched.preemptRequests.increment();
+                    // for the current slice; retake, right after us, raises the request word
+                    preemptone(pp, tick(pp), tick, now);
                 }
             }
         }
